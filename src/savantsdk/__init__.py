@@ -1,0 +1,78 @@
+"""savantsdk: MLB data from Baseball Savant, the MLB Stats API, PrizePicks, The Odds API and
+SportRadar, through a resilient batch executor and a pluggable cache, turned into player props.
+
+Start with :class:`AsyncClient` (or its blocking twin :class:`Client`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._config import (
+    ApiKeys as ApiKeys,
+    BreakerPolicy as BreakerPolicy,
+    CacheSettings as CacheSettings,
+    RateLimit as RateLimit,
+    RetryPolicy as RetryPolicy,
+    Secret as Secret,
+    SourceSettings as SourceSettings,
+    Timeout as Timeout,
+)
+from .exceptions import (
+    BadRequestError as BadRequestError,
+    BatchError as BatchError,
+    CacheError as CacheError,
+    CircuitOpenError as CircuitOpenError,
+    ConfigurationError as ConfigurationError,
+    NotFoundError as NotFoundError,
+    PropGenerationError as PropGenerationError,
+    QuotaExceededError as QuotaExceededError,
+    RateLimitedError as RateLimitedError,
+    SavantError as SavantError,
+    SourceConnectionError as SourceConnectionError,
+    SourceDecodeError as SourceDecodeError,
+    SourceError as SourceError,
+    SourceServerError as SourceServerError,
+    SourceStatusError as SourceStatusError,
+    SourceTimeoutError as SourceTimeoutError,
+    UnauthorizedError as UnauthorizedError,
+)
+
+if TYPE_CHECKING:
+    __version__: str
+
+__all__ = (
+    "ApiKeys",
+    "BadRequestError",
+    "BatchError",
+    "BreakerPolicy",
+    "CacheError",
+    "CacheSettings",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "NotFoundError",
+    "PropGenerationError",
+    "QuotaExceededError",
+    "RateLimit",
+    "RateLimitedError",
+    "RetryPolicy",
+    "SavantError",
+    "Secret",
+    "SourceConnectionError",
+    "SourceDecodeError",
+    "SourceError",
+    "SourceServerError",
+    "SourceSettings",
+    "SourceStatusError",
+    "SourceTimeoutError",
+    "Timeout",
+    "UnauthorizedError",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from .__about__ import version
+
+        return version()
+    raise AttributeError(f"module 'savantsdk' has no attribute {name!r}")

@@ -1,0 +1,187 @@
+"""The one error tree of savantsdk.
+
+Every exception the SDK raises on purpose derives from :class:`SavantError`::
+
+    SavantError
+    ├── ConfigurationError(SavantError, ValueError)   bad setting/argument: names it and its range
+    ├── SourceError                                   .source, .request (secrets redacted)
+    │   ├── SourceConnectionError                     could not connect / connection dropped
+    │   │   └── SourceTimeoutError                    connect/read/pool/total deadline passed
+    │   ├── SourceStatusError                         .status_code, .body (redacted, truncated)
+    │   │   ├── BadRequestError                       other 4xx (never retried)
+    │   │   ├── UnauthorizedError                     401/403, bad or missing key, bot block
+    │   │   ├── NotFoundError                         404
+    │   │   ├── RateLimitedError                      429 / EXCEEDED_FREQ_LIMIT, .retry_after
+    │   │   ├── QuotaExceededError                    credits/quota exhausted (never retried)
+    │   │   └── SourceServerError                     5xx and Savant's "Query Timeout" CSV
+    │   └── SourceDecodeError                         payload could not be parsed (HTML, bad JSON)
+    ├── CircuitOpenError                              .source, .retry_at (fail fast)
+    ├── CacheError                                    only from explicit cache calls
+    ├── BatchError(ExceptionGroup, SavantError)       .result: the full BatchResult
+    └── PropGenerationError                           unknown stat, bad line, no data
+
+Rules: the SDK always raises ``... from exc``; whether an error is worth retrying is decided
+in one place (:func:`savantsdk._http.is_retryable`); messages never contain API keys or
+passwords (they pass through :func:`savantsdk._redact.redact` first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ._redact import redact
+
+if TYPE_CHECKING:
+    from .executor import BatchResult
+
+__all__ = (
+    "BadRequestError",
+    "BatchError",
+    "CacheError",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "NotFoundError",
+    "PropGenerationError",
+    "QuotaExceededError",
+    "RateLimitedError",
+    "SavantError",
+    "SourceConnectionError",
+    "SourceDecodeError",
+    "SourceError",
+    "SourceServerError",
+    "SourceStatusError",
+    "SourceTimeoutError",
+    "UnauthorizedError",
+)
+
+
+class SavantError(Exception):
+    """Base class of every error savantsdk raises on purpose."""
+
+    def __init__(self, message: str = "", *args: object) -> None:
+        super().__init__(redact(message), *args)
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ConfigurationError(SavantError, ValueError):
+    """A setting or argument is invalid.  ``.setting`` names it; the message gives the range."""
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class SourceError(SavantError):
+    """An upstream source failed.  ``.source`` is its name, ``.request`` a redacted description."""
+
+    def __init__(self, message: str, *, source: str, request: str | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+        self.request = redact(request) if request is not None else None
+
+    def __str__(self) -> str:
+        base = f"[{self.source}] {self.message}"
+        return f"{base} ({self.request})" if self.request else base
+
+
+class SourceConnectionError(SourceError):
+    """Could not connect to the upstream, or the connection broke mid-response."""
+
+
+class SourceTimeoutError(SourceConnectionError):
+    """A connect, read, write, pool or total deadline passed."""
+
+
+class SourceStatusError(SourceError):
+    """The upstream answered with an error status (or an error body on HTTP 200)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str,
+        status_code: int,
+        body: str = "",
+        request: str | None = None,
+        error_code: str | None = None,
+    ) -> None:
+        super().__init__(message, source=source, request=request)
+        self.status_code = status_code
+        self.body = redact(body[:2000])
+        self.error_code = error_code
+
+
+class BadRequestError(SourceStatusError):
+    """A 4xx the SDK cannot fix by retrying (400, 405, 409, 422, ...)."""
+
+
+class UnauthorizedError(SourceStatusError):
+    """401/403: key missing, invalid or deactivated, or the request was blocked as a bot."""
+
+
+class NotFoundError(SourceStatusError):
+    """404: the resource (game, player, event) does not exist upstream."""
+
+
+class RateLimitedError(SourceStatusError):
+    """429 or an equivalent body; ``.retry_after`` (seconds) when the upstream said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class QuotaExceededError(SourceStatusError):
+    """The account's quota or credits are spent, or a call would exceed the user's budget."""
+
+
+class SourceServerError(SourceStatusError):
+    """5xx, or an upstream-side failure reported in a 200 body (Savant's "Query Timeout")."""
+
+
+class SourceDecodeError(SourceError):
+    """The payload could not be parsed: HTML where CSV/JSON was expected, truncated data, ..."""
+
+
+class CircuitOpenError(SavantError):
+    """The source's circuit breaker is open; calls fail fast until ``.retry_at``."""
+
+    def __init__(self, message: str, *, source: str, retry_at: datetime) -> None:
+        super().__init__(message)
+        self.source = source
+        self.retry_at = retry_at
+
+
+class CacheError(SavantError):
+    """Raised only by explicit cache calls; normal reads/writes fail open."""
+
+
+class BatchError(ExceptionGroup, SavantError):  # type: ignore[misc,unused-ignore]
+    """Raised by ``BatchResult.raise_for_errors()``: the failed items' errors, plus ``.result``."""
+
+    result: BatchResult[Any, Any]
+
+    def __new__(
+        cls, message: str, exceptions: Sequence[Exception], *, result: BatchResult[Any, Any]
+    ) -> BatchError:
+        self = super().__new__(cls, message, exceptions)
+        self.result = result
+        return self
+
+    def __init__(
+        self, message: str, exceptions: Sequence[Exception], *, result: BatchResult[Any, Any]
+    ) -> None:
+        # ExceptionGroup initialises itself in __new__; keep SavantError's redaction out.
+        pass
+
+    def derive(self, excs: Sequence[Exception]) -> BatchError:  # type: ignore[override]
+        return BatchError(self.message, excs, result=self.result)
+
+
+class PropGenerationError(SavantError):
+    """Props could not be generated: unknown stat, line <= 0, malformed line file, ..."""

@@ -1,0 +1,74 @@
+"""Shared fixtures.  In CI (``CI=true``) a missing Redis or shared data set fails the test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI (CI=true) but is not available")
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``$SAVANTSDK_SHARED_DATA`` or ``../shared/data`` next to the project."""
+    path = Path(os.environ.get("SAVANTSDK_SHARED_DATA") or ROOT.parent / "shared" / "data")
+    if not path.is_dir():
+        _missing(f"shared data directory {path}")
+    return path
+
+
+@pytest.fixture
+def data_file(shared_data: Path):  # type: ignore[no-untyped-def]
+    """``data_file("statcast/raw/x.csv")``: a path under the shared data, failing in CI if absent."""
+
+    def get(rel: str) -> Path:
+        p = shared_data / rel
+        if not p.exists():
+            _missing(f"shared data file {rel}")
+        return p
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """URL of the throwaway Redis started by scripts/test."""
+    url = os.environ.get("SAVANTSDK_TEST_REDIS_URL")
+    if not url:
+        _missing("Redis (SAVANTSDK_TEST_REDIS_URL, started by scripts/test)")
+    assert url is not None
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_server_binary() -> str:
+    """Path of redis-server, for tests that start and stop their own instance."""
+    path = os.environ.get("SAVANTSDK_TEST_REDIS_SERVER")
+    if not path:
+        _missing("redis-server binary (SAVANTSDK_TEST_REDIS_SERVER)")
+    assert path is not None
+    return path
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """No ``SAVANTSDK_*`` variables from the caller's shell leak into the test."""
+    for name in list(os.environ):
+        if name.startswith("SAVANTSDK_") and not name.startswith("SAVANTSDK_TEST_"):
+            monkeypatch.delenv(name, raising=False)
+    yield monkeypatch
