@@ -25,7 +25,7 @@ import orjson
 
 from . import __about__
 from ._config import SourceSettings, Timeout
-from ._redact import redact
+from ._redact import install_log_redaction, redact
 from .exceptions import (
     BadRequestError,
     NotFoundError,
@@ -79,6 +79,8 @@ def build_async_client(
     max_connections: int | None = None,
 ) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` for one source: finite timeouts, TLS verified, pooled."""
+    # httpx and httpcore log full URLs at INFO/DEBUG; The Odds API key rides in the query.
+    install_log_redaction("httpx", "httpcore", "savantsdk")
     limit = max_connections or max(settings.rate_limit.concurrency, 1)
     return httpx.AsyncClient(
         base_url=settings.base_url,

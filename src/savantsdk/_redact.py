@@ -7,10 +7,11 @@ settings objects when they are built) and patterns for secrets in URLs and query
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 
-__all__ = ("REDACTED", "redact", "register_secret")
+__all__ = ("REDACTED", "RedactingFilter", "install_log_redaction", "redact", "register_secret")
 
 REDACTED = "***"
 
@@ -21,7 +22,7 @@ _QUERY_SECRET = re.compile(
 )
 # header-style "Name: value" for names that are always secret.
 _HEADER_SECRET = re.compile(
-    r"(?i)\b(x-api-key|api[_-]?key|apikey|authorization|password)(\"?\s*[:=]\s*\"?)([^\s'\",;)}]+)"
+    r"(?i)\b(x-api-key|api[_-]?key|apikey|authorization|password)(\"?\s*[:=]\s*\"?)([^\s'\",;&)}]+)"
 )
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/@:\s]*):([^/@\s]+)@")
 
@@ -50,3 +51,30 @@ def redact(text: str) -> str:
     text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{m.group(2)}:{REDACTED}@", text)
     text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
     return _HEADER_SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a log record's message through :func:`redact` (for third-party loggers such
+    as httpx, which log full request URLs, query-string API keys included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: leave it to logging
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg = cleaned
+            record.args = None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_redaction(*logger_names: str) -> None:
+    """Attach the redacting filter to the named loggers (idempotent)."""
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
