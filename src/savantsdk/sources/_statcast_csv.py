@@ -1,0 +1,693 @@
+"""Statcast search CSV parsing: bytes -> :class:`StatcastTable`.
+
+Accepts every layout Savant and its mirrors have produced (89/92/94/118 columns, UTF-8 BOM,
+quoted numbers, ``""``/``null``/``NA`` nulls, duplicate headers raw or renamed) and parses by
+header *name*.  The tokenizer is vectorised with numpy: it finds every comma/newline outside
+quotes in one pass over the bytes and slices fields from those offsets, so only the columns a
+caller asks for are ever decoded.
+
+Errors (all ``source="savant"``):
+
+* HTML instead of CSV, truncated/corrupt gzip, a row with the wrong number of fields (named by
+  row and line), an unterminated quoted field, non-UTF-8 text, a value that does not fit its
+  column's type, missing required columns -> :class:`~savantsdk.exceptions.SourceDecodeError`;
+* Savant's HTTP-200 error CSV (first column ``error``, e.g. "Query Timeout") ->
+  :class:`~savantsdk.exceptions.SourceServerError` with ``status_code=200`` (retryable).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import logging
+import os
+import re
+import sys
+import zlib
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import IO, Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ..exceptions import SourceDecodeError, SourceServerError
+from ._statcast_models import ColumnKind, StatcastColumn, StatcastTable
+
+__all__ = (
+    "REQUIRED_COLUMNS",
+    "parse_statcast_csv",
+    "read_statcast_csv",
+)
+
+logger = logging.getLogger("savantsdk")
+
+SOURCE = "savant"
+
+#: Columns every Statcast pitch export must have (schema drift check).
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "game_date",
+    "game_pk",
+    "batter",
+    "pitcher",
+    "events",
+    "description",
+    "stand",
+    "p_throws",
+    "home_team",
+    "away_team",
+    "inning",
+    "inning_topbot",
+    "outs_when_up",
+    "at_bat_number",
+    "pitch_number",
+)
+
+#: Field texts that mean "missing" (after removing surrounding quotes).
+NULL_LITERALS: frozenset[bytes] = frozenset({b"", b"NA", b"null", b"NULL", b"NaN", b"nan"})
+
+_INT_COLUMNS = frozenset(
+    {
+        "batter",
+        "pitcher",
+        "pitcher_1",
+        "game_pk",
+        "zone",
+        "hit_location",
+        "balls",
+        "strikes",
+        "game_year",
+        "on_1b",
+        "on_2b",
+        "on_3b",
+        "outs_when_up",
+        "inning",
+        "at_bat_number",
+        "pitch_number",
+        "home_score",
+        "away_score",
+        "bat_score",
+        "fld_score",
+        "post_home_score",
+        "post_away_score",
+        "post_bat_score",
+        "post_fld_score",
+        "launch_speed_angle",
+        "woba_denom",
+        "babip_value",
+        "iso_value",
+        "home_score_diff",
+        "bat_score_diff",
+        "age_pit",
+        "age_bat",
+        "age_pit_legacy",
+        "age_bat_legacy",
+        "n_thruorder_pitcher",
+        "n_priorpa_thisgame_player_at_bat",
+        "pitcher_days_since_prev_game",
+        "batter_days_since_prev_game",
+        "pitcher_days_until_next_game",
+        "batter_days_until_next_game",
+        *(f"fielder_{i}" for i in range(2, 10)),
+        "fielder_2_1",
+    }
+)
+_STR_COLUMNS = frozenset(
+    {
+        "pitch_type",
+        "player_name",
+        "events",
+        "description",
+        "des",
+        "game_type",
+        "stand",
+        "p_throws",
+        "home_team",
+        "away_team",
+        "type",
+        "bb_type",
+        "inning_topbot",
+        "pitch_name",
+        "if_fielding_alignment",
+        "of_fielding_alignment",
+        "umpire",
+        "sv_id",
+        "spin_dir",
+        "tfs_deprecated",
+        "tfs_zulu_deprecated",
+    }
+)
+_DATE_COLUMNS = frozenset({"game_date"})
+_FLOAT_COLUMNS = frozenset(
+    {
+        "release_speed",
+        "release_pos_x",
+        "release_pos_y",
+        "release_pos_z",
+        "spin_rate_deprecated",
+        "break_angle_deprecated",
+        "break_length_deprecated",
+        "pfx_x",
+        "pfx_z",
+        "plate_x",
+        "plate_z",
+        "hc_x",
+        "hc_y",
+        "vx0",
+        "vy0",
+        "vz0",
+        "ax",
+        "ay",
+        "az",
+        "sz_top",
+        "sz_bot",
+        "hit_distance_sc",
+        "launch_speed",
+        "launch_angle",
+        "effective_speed",
+        "release_spin_rate",
+        "release_extension",
+        "estimated_ba_using_speedangle",
+        "estimated_woba_using_speedangle",
+        "estimated_slg_using_speedangle",
+        "woba_value",
+        "spin_axis",
+        "delta_home_win_exp",
+        "delta_run_exp",
+        "delta_pitcher_run_exp",
+        "bat_speed",
+        "swing_length",
+        "hyper_speed",
+        "home_win_exp",
+        "bat_win_exp",
+        "api_break_z_with_gravity",
+        "api_break_x_arm",
+        "api_break_x_batter_in",
+        "arm_angle",
+        "attack_angle",
+        "attack_direction",
+        "swing_path_tilt",
+        "intercept_ball_minus_batter_pos_x_inches",
+        "intercept_ball_minus_batter_pos_y_inches",
+    }
+)
+
+_HTML_START = re.compile(rb"^\s*<", re.ASCII)
+_DUP_PANDAS = re.compile(r"^(.+)\.(\d+)$")
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+_WIDE = 48  # string fields wider than this are sliced in Python instead of gathered
+
+
+# --------------------------------------------------------------------------- bytes level
+
+
+def decompress(data: bytes) -> bytes:
+    """Gunzip when ``data`` starts with the gzip magic bytes; typed error if truncated."""
+    if data[:2] != _GZIP_MAGIC:
+        return data
+    try:
+        return gzip.decompress(data)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise SourceDecodeError(
+            f"gzip payload is truncated or corrupt ({exc})", source=SOURCE
+        ) from exc
+
+
+def check_html(data: bytes) -> None:
+    """Raise :class:`SourceDecodeError` if ``data`` is an HTML page rather than CSV."""
+    if _HTML_START.match(data[:512]):
+        snippet = data[:200].decode("utf-8", "replace")
+        raise SourceDecodeError(f"expected CSV but got an HTML page: {snippet!r}", source=SOURCE)
+
+
+def _load(source: bytes | str | os.PathLike[str] | IO[bytes]) -> tuple[bytes, str | None]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), None
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        with open(path, "rb") as fh:
+            return fh.read(), path
+    data = source.read()
+    if not isinstance(data, bytes):
+        raise TypeError("read_statcast_csv needs a binary file object")
+    return data, getattr(source, "name", None)
+
+
+@attrs.frozen(eq=False)
+class Tokens:
+    """Field offsets of a CSV body.
+
+    ``ends[r, c]`` is the offset in ``buf`` of the separator (comma or newline) that ends
+    field ``c`` of row ``r``; a field starts one past the previous separator, so starts are
+    derived on demand (:meth:`starts`) instead of stored.
+    """
+
+    header: tuple[str, ...]
+    buf: npt.NDArray[np.uint8]
+    ends: npt.NDArray[np.int64]
+    body_start: int
+    data: bytes
+
+    @property
+    def rows(self) -> int:
+        return int(self.ends.shape[0])
+
+    def index(self, name: str) -> int:
+        return self.header.index(name)
+
+    def starts(self, col: int, rows: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
+        """Start offsets of field ``col`` for ``rows`` (all rows when ``None``)."""
+        if col > 0:
+            prev = self.ends[:, col - 1] if rows is None else self.ends[rows, col - 1]
+            return prev + 1
+        row_start = np.empty(self.rows, dtype=np.int64)
+        if self.rows:
+            prev_end = self.ends[:-1, -1]
+            row_start[0] = self.body_start
+            row_start[1:] = prev_end + 1 + (self.buf[prev_end] == 13)  # skip "\r\n"
+        return row_start if rows is None else row_start[rows]
+
+
+def canonical_names(raw: Sequence[str]) -> tuple[str, ...]:
+    """Normalise header names: duplicates become ``name_1``, ``name_2`` (baseballr style).
+
+    Raw duplicates (``pitcher`` twice), pandas' ``pitcher.1`` and baseballr's ``pitcher_1``
+    all end up as ``pitcher`` + ``pitcher_1``.
+    """
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, raw_name in enumerate(raw):
+        name = raw_name.strip() or f"unnamed_{i}"
+        m = _DUP_PANDAS.match(name)
+        if m and m.group(1) in seen:
+            name = f"{m.group(1)}_{m.group(2)}"
+        if name in seen:
+            seen[name] += 1
+            candidate = f"{name}_{seen[name]}"
+            while candidate in seen:
+                seen[name] += 1
+                candidate = f"{name}_{seen[name]}"
+            name = candidate
+        seen.setdefault(name, 0)
+        out.append(name)
+    return tuple(out)
+
+
+def _line_of(buf: npt.NDArray[np.uint8], offset: int) -> int:
+    return int(np.count_nonzero(buf[:offset] == 10)) + 1
+
+
+def tokenize(payload: bytes) -> Tokens:
+    """Decompress if gzipped, reject HTML / error CSVs, and locate every field.
+
+    Raises the typed errors described in the module docstring.
+    """
+    data = decompress(payload)
+    data = data.removeprefix(_BOM)
+    check_html(data)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if not data.strip():
+        return Tokens((), buf, np.zeros((0, 0), dtype=np.int64), 0, data)
+
+    # Every comma/newline, minus those inside a quoted region ("..." pairs; an escaped ""
+    # inside a field is two adjacent quotes, which keeps the pairing right).
+    sep = np.flatnonzero((buf == 44) | (buf == 10))
+    quotes = np.flatnonzero(buf == 34)
+    if quotes.size % 2:
+        raise SourceDecodeError(
+            "unterminated quoted field at the end of the CSV (truncated payload?)",
+            source=SOURCE,
+        )
+    if quotes.size:
+        lo = np.searchsorted(sep, quotes[0::2])
+        hi = np.searchsorted(sep, quotes[1::2])
+        inside = hi > lo
+        if inside.any():
+            lo, hi = lo[inside], hi[inside]
+            lens = hi - lo
+            first_of_range = np.repeat(lo - (np.cumsum(lens) - lens), lens)
+            drop = first_of_range + np.arange(int(lens.sum()))
+            keep = np.ones(sep.size, dtype=bool)
+            keep[drop] = False
+            sep = sep[keep]
+    newline = buf[sep] == 10
+    if not data.endswith(b"\n"):
+        sep = np.append(sep, len(data))
+        newline = np.append(newline, True)
+
+    nl_idx = np.flatnonzero(newline)
+    header_end = int(sep[nl_idx[0]])
+    header_text = _decode(data[:header_end], "the header").rstrip("\r")
+    header = canonical_names(next(csv.reader([header_text])))
+    _raise_if_error_csv(header, data)
+    ncol = len(header)
+    first = int(nl_idx[0]) + 1
+    body_start = header_end + 1
+    ends = sep[first:]
+    row_ends = nl_idx[1:] - first
+    counts = np.diff(row_ends, prepend=-1)
+    if (counts != ncol).any():
+        # Blank lines (a newline right after a newline) carry no row; drop them and recount.
+        prev = np.concatenate(([header_end], ends[:-1]))
+        blank = newline[first:] & (
+            (ends == prev + 1)
+            | ((ends == prev + 2) & (buf[np.minimum(prev + 1, buf.size - 1)] == 13))
+        )
+        if blank.any():
+            ends = ends[~blank]
+            row_ends = np.flatnonzero(np.delete(newline[first:], np.flatnonzero(blank)))
+            counts = np.diff(row_ends, prepend=-1)
+        bad = np.flatnonzero(counts != ncol)
+        if bad.size:
+            r = int(bad[0])
+            row_start = body_start if r == 0 else int(ends[row_ends[r - 1]]) + 1
+            raise SourceDecodeError(
+                f"CSV row {r + 1} (line {_line_of(buf, row_start)}) has {int(counts[r])} "
+                f"fields, the header has {ncol} (truncated or malformed payload)",
+                source=SOURCE,
+            )
+    ends2 = ends.reshape(row_ends.size, ncol)
+    if row_ends.size and data.find(b"\r", body_start) >= 0:
+        last = ends2[:, -1]
+        cr = buf[np.maximum(last - 1, 0)] == 13
+        ends2[:, -1] = last - cr
+    return Tokens(header, buf, ends2, body_start, data)
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceDecodeError(f"{what} is not valid UTF-8 ({exc})", source=SOURCE) from exc
+
+
+def _raise_if_error_csv(header: Sequence[str], data: bytes) -> None:
+    if not header or header[0].strip().strip('"').lower() != "error":
+        return
+    text = data.decode("utf-8", "replace")
+    rows = list(csv.reader(text.splitlines()[1:2]))
+    message = rows[0][0] if rows and rows[0] else text[:300]
+    raise SourceServerError(
+        f"Savant returned an error CSV: {message}", source=SOURCE, status_code=200, body=text
+    )
+
+
+# --------------------------------------------------------------------------- field level
+
+
+def field_bounds(
+    tok: Tokens, col: int, rows: npt.NDArray[np.int64] | None = None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Start/end offsets of column ``col`` (for ``rows``), surrounding quotes removed."""
+    s = tok.starts(col, rows)
+    e = tok.ends[:, col] if rows is None else tok.ends[rows, col]
+    if s.size:
+        quoted = (e - s >= 2) & (tok.buf[np.minimum(s, tok.buf.size - 1)] == 34)
+        s = s + quoted
+        e = e - quoted
+    return s, e
+
+
+_CHUNK = 1 << 16  # rows per block, bounds the temporary index matrix to ~0.5 MB per byte
+
+
+def gather(
+    buf: npt.NDArray[np.uint8],
+    s: npt.NDArray[np.int64],
+    e: npt.NDArray[np.int64],
+    min_width: int = 1,
+) -> Any:
+    """Fixed-width ``S<w>`` array of the fields ``buf[s:e]`` (vectorised, in row blocks)."""
+    width = max(int((e - s).max()) if s.size else 1, min_width)
+    offsets = np.arange(width, dtype=np.int64)
+    chars = np.zeros((s.size, width), dtype=np.uint8)
+    for lo in range(0, s.size, _CHUNK):
+        cs, ce = s[lo : lo + _CHUNK], e[lo : lo + _CHUNK]
+        valid = offsets < (ce - cs)[:, None]
+        block = buf[np.where(valid, cs[:, None] + offsets, 0)]
+        block[~valid] = 0
+        chars[lo : lo + _CHUNK] = block
+    return chars.view(f"S{width}").ravel()
+
+
+_NULL_ARRAY = np.array(sorted(NULL_LITERALS), dtype="S4")
+
+
+def null_mask(fixed: Any) -> npt.NDArray[np.bool_]:
+    return np.isin(fixed, _NULL_ARRAY)
+
+
+def _bad_value(
+    tok: Tokens, name: str, col: int, rows: npt.NDArray[np.int64] | None, kind: str
+) -> SourceDecodeError:
+    s, e = field_bounds(tok, col, rows)
+    for k, (a, b) in enumerate(zip(s.tolist(), e.tolist(), strict=True)):
+        raw = tok.data[a:b]
+        if raw in NULL_LITERALS:
+            continue
+        try:
+            float(raw)
+        except ValueError:
+            r = int(rows[k]) if rows is not None else k
+            line = _line_of(tok.buf, int(tok.starts(0)[r]))
+            return SourceDecodeError(
+                f"column {name!r} row {r + 1} (line {line}): {raw[:40]!r} is not a {kind}",
+                source=SOURCE,
+            )
+    return SourceDecodeError(f"column {name!r} has values that are not {kind}s", source=SOURCE)
+
+
+def decode_float(
+    tok: Tokens, col: int, rows: npt.NDArray[np.int64] | None = None
+) -> npt.NDArray[np.float64]:
+    """Float column; null literals -> NaN.  Typed error naming row and line on bad text."""
+    s, e = field_bounds(tok, col, rows)
+    fixed = gather(tok.buf, s, e, 3)
+    fixed[null_mask(fixed)] = b"nan"
+    try:
+        out: npt.NDArray[np.float64] = fixed.astype(np.float64)
+    except ValueError as exc:
+        raise _bad_value(tok, tok.header[col], col, rows, "number") from exc
+    return out
+
+
+_POW10 = 10 ** np.arange(18, dtype=np.int64)[::-1]
+
+
+def decode_int(
+    tok: Tokens, col: int, rows: npt.NDArray[np.int64] | None = None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]] | npt.NDArray[np.float64]:
+    """``(values, missing)`` for an integer column, or a float array if values are fractional.
+
+    Plain digit strings (the common case) are converted vectorised, right-aligned in a
+    fixed-width byte matrix; anything else (sign, decimal point, null literal) falls back to
+    the float path for the column.
+    """
+    s, e = field_bounds(tok, col, rows)
+    n = s.size
+    width = int((e - s).max()) if n else 0
+    if 0 < width <= 18:
+        offsets = np.arange(width, dtype=np.int64)
+        idx = e[:, None] - width + offsets
+        valid = idx >= s[:, None]
+        digits = tok.buf[np.where(valid, idx, 0)].astype(np.int64) - 48
+        ok: npt.NDArray[np.bool_] = np.all(~valid | ((digits >= 0) & (digits <= 9)), axis=1)
+        missing: npt.NDArray[np.bool_] = np.asarray(e == s, dtype=bool)
+        if not ok.all():  # null literals ("NA", "null") are fine; anything else is not
+            odd = np.flatnonzero(~ok)
+            nulls = null_mask(gather(tok.buf, s[odd], e[odd]))
+            if nulls.all():
+                missing[odd] = True
+                ok[odd] = True
+        if ok.all():
+            digits[~valid] = 0
+            digits[missing] = 0
+            return (digits * _POW10[18 - width :]).sum(axis=1), missing
+    floats = decode_float(tok, col, rows)
+    missing = np.isnan(floats)
+    filled = np.where(missing, 0.0, floats)
+    ints = filled.astype(np.int64)
+    if not np.array_equal(ints, filled):
+        return floats
+    return ints, missing
+
+
+def decode_str(
+    tok: Tokens, col: int, rows: npt.NDArray[np.int64] | None = None, *, intern: bool = True
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.bool_]]:
+    """``(values, missing)``: an object array of (interned) str, ``None`` where missing."""
+    s, e = field_bounds(tok, col, rows)
+    name = tok.header[col]
+    if s.size == 0:
+        return np.empty(0, dtype=object), np.zeros(0, dtype=bool)
+    if int((e - s).max()) <= _WIDE:
+        fixed = gather(tok.buf, s, e)
+        uniq, inverse = np.unique(fixed, return_inverse=True)
+        vocab = np.empty(uniq.size, dtype=object)
+        for k, raw in enumerate(uniq.tolist()):
+            vocab[k] = None if raw in NULL_LITERALS else _text(raw, name, intern)
+        values = vocab[inverse.reshape(-1)]
+    else:
+        data = tok.data
+        values = np.empty(s.size, dtype=object)
+        values[:] = [
+            None if (raw := data[a:b]) in NULL_LITERALS else _text(raw, name, intern=False)
+            for a, b in zip(s.tolist(), e.tolist(), strict=True)
+        ]
+    missing = np.fromiter((v is None for v in values.tolist()), dtype=bool, count=values.size)
+    return values, missing
+
+
+def _text(raw: bytes, name: str, intern: bool) -> str:
+    text = _decode(raw, f"column {name!r}")
+    if '""' in text:
+        text = text.replace('""', '"')
+    return sys.intern(text) if intern else text
+
+
+def decode_date(
+    tok: Tokens, col: int, rows: npt.NDArray[np.int64] | None = None
+) -> npt.NDArray[np.datetime64]:
+    s, e = field_bounds(tok, col, rows)
+    fixed = gather(tok.buf, s, e, 3)
+    fixed[null_mask(fixed)] = b"NaT"
+    try:
+        out: npt.NDArray[np.datetime64] = fixed.astype("datetime64[D]")
+    except ValueError as exc:
+        raise SourceDecodeError(
+            f"column {tok.header[col]!r} has values that are not YYYY-MM-DD dates", source=SOURCE
+        ) from exc
+    return out
+
+
+def column_kind(name: str) -> ColumnKind | None:
+    """The declared kind of a known column, ``None`` for unknown columns (inferred)."""
+    if name in _DATE_COLUMNS:
+        return "date"
+    if name in _STR_COLUMNS:
+        return "str"
+    if name in _INT_COLUMNS:
+        return "int"
+    if name in _FLOAT_COLUMNS:
+        return "float"
+    return None
+
+
+def decode_column(tok: Tokens, col: int) -> StatcastColumn:
+    """Decode one full column by its declared kind (unknown columns: float if numeric, else str)."""
+    name = tok.header[col]
+    kind = column_kind(name)
+    if kind == "date":
+        dates = decode_date(tok, col)
+        return StatcastColumn(name, "date", dates, np.isnat(dates))
+    if kind == "str":
+        values, missing = decode_str(tok, col)
+        return StatcastColumn(name, "str", values, missing)
+    try:
+        if kind == "int":
+            res = decode_int(tok, col)
+            if isinstance(res, tuple):
+                return StatcastColumn(name, "int", res[0], res[1])
+            logger.debug("savant column %s has fractional values; kept as float", name)
+            return StatcastColumn(name, "float", res, np.isnan(res))
+        floats = decode_float(tok, col)
+        return StatcastColumn(name, "float", floats, np.isnan(floats))
+    except SourceDecodeError:
+        if kind is not None:  # a known numeric column with text in it: a real decode error
+            raise
+        values, missing = decode_str(tok, col)  # unknown column: kept as text
+        return StatcastColumn(name, "str", values, missing)
+
+
+def check_required(header: Collection[str], required: Collection[str]) -> None:
+    """Raise :class:`SourceDecodeError` naming every required column the header lacks."""
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise SourceDecodeError(
+            f"Statcast CSV is missing required column(s) {', '.join(missing)} "
+            f"(schema drift?); it has {len(header)} columns",
+            source=SOURCE,
+        )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def parse_statcast_csv(
+    data: bytes,
+    *,
+    source_day: dt.date | None = None,
+    columns: Collection[str] | None = None,
+    required: Collection[str] = REQUIRED_COLUMNS,
+    lazy: bool = False,
+) -> StatcastTable:
+    """Parse a Statcast search CSV payload (gzipped or not) into a :class:`StatcastTable`.
+
+    ``columns`` limits decoding to those names (faster); every column is kept otherwise,
+    including ones this version does not know (typed ``float`` when numeric, else ``str``).
+    An empty payload is an empty table (Savant's answer for a day without games).
+
+    Structure (HTML, error CSV, gzip, field counts, required columns) is always checked up
+    front.  With ``lazy=True`` each column is decoded on first access instead of here, so a
+    bad value in a column surfaces when that column is read; the raw bytes stay in memory.
+    """
+    tok = tokenize(data)
+    if not tok.header:
+        return StatcastTable({}, 0, source_day)
+    check_required(tok.header, required)
+    wanted = list(range(len(tok.header)))
+    if columns is not None:
+        check_required(tok.header, columns)
+        keep = set(columns)
+        wanted = [i for i, n in enumerate(tok.header) if n in keep]
+    if lazy:
+        return StatcastTable(LazyColumns(tok, wanted), tok.rows, source_day)
+    cols = {tok.header[i]: decode_column(tok, i) for i in wanted}
+    return StatcastTable(cols, tok.rows, source_day)
+
+
+class LazyColumns(Mapping[str, StatcastColumn]):
+    """Column mapping that decodes a column the first time it is read, then caches it."""
+
+    def __init__(self, tok: Tokens, wanted: Sequence[int]) -> None:
+        self._tok = tok
+        self._index = {tok.header[i]: i for i in wanted}
+        self._cache: dict[str, StatcastColumn] = {}
+
+    def __getitem__(self, name: str) -> StatcastColumn:
+        col = self._cache.get(name)
+        if col is None:
+            col = self._cache[name] = decode_column(self._tok, self._index[name])
+        return col
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+
+def read_statcast_csv(
+    source: bytes | str | os.PathLike[str] | IO[bytes],
+    *,
+    columns: Collection[str] | None = None,
+    required: Collection[str] = REQUIRED_COLUMNS,
+    lazy: bool = False,
+) -> StatcastTable:
+    """Read a local Statcast CSV (path, bytes or binary file object), gzipped or not.
+
+    Gzip is detected by its magic bytes, not the file name.  Same result and errors as
+    :func:`parse_statcast_csv`; error messages name the file.
+    """
+    data, name = _load(source)
+    try:
+        return parse_statcast_csv(data, columns=columns, required=required, lazy=lazy)
+    except SourceDecodeError as exc:
+        if name is None:
+            raise
+        raise SourceDecodeError(f"{name}: {exc.message}", source=SOURCE) from exc
