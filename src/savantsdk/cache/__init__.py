@@ -1,0 +1,41 @@
+"""savantsdk's cache: byte backends (memory, Redis, tiered) under one typed policy front.
+
+See ``docs/caching.md``.  Backends move bytes; :class:`Cache` holds serialization, TTLs by
+data kind, single-flight loading, stale-while-revalidate and stale-on-error.
+"""
+
+from ._codec import DEFAULT_COMPRESS_MIN_BYTES as DEFAULT_COMPRESS_MIN_BYTES
+from ._factory import backend_from_settings as backend_from_settings
+from ._keys import (
+    KEY_SCHEMA_VERSION as KEY_SCHEMA_VERSION,
+    cache_key as cache_key,
+    key_prefix as key_prefix,
+)
+from ._memory import MemoryCache as MemoryCache
+from ._metrics import CacheStats as CacheStats
+from ._policy import (
+    DEFAULT_TTLS as DEFAULT_TTLS,
+    Cache as Cache,
+    Ttl as Ttl,
+    TtlPolicy as TtlPolicy,
+)
+from ._protocols import InvalidatingBackend as InvalidatingBackend
+from ._redis import RedisCache as RedisCache
+from ._tiered import TieredCache as TieredCache
+
+__all__ = (
+    "Cache",
+    "CacheStats",
+    "DEFAULT_COMPRESS_MIN_BYTES",
+    "DEFAULT_TTLS",
+    "InvalidatingBackend",
+    "KEY_SCHEMA_VERSION",
+    "MemoryCache",
+    "RedisCache",
+    "TieredCache",
+    "Ttl",
+    "TtlPolicy",
+    "backend_from_settings",
+    "cache_key",
+    "key_prefix",
+)

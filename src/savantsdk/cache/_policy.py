@@ -1,0 +1,680 @@
+"""The cache's policy front: ``Cache``, TTLs per data kind, stampede control, stale serving.
+
+Backends only move bytes.  Here live: serialization (once, via :mod:`._codec`), the TTL table,
+single-flight loading (concurrent misses on one key run the loader once), stale-while-
+revalidate (one background refresh in a task group the ``Cache`` owns), serve-stale-on-error,
+invalidation, and the policy-layer metrics.  Reads and writes fail open; only explicit
+management calls (``invalidate*``) raise :class:`~savantsdk.CacheError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from types import MappingProxyType, TracebackType
+from typing import Any, Final, TypeVar, overload
+
+import anyio
+import anyio.abc
+import attrs
+
+from .._clock import SystemClock
+from .._redact import redact
+from ..exceptions import CacheError, ConfigurationError
+from ..typing import AsyncCacheBackend, Clock, MetricsHook
+from ._codec import (
+    COMPRESSIONS,
+    DEFAULT_COMPRESS_MIN_BYTES,
+    CorruptEntryError,
+    EntryHeader,
+    decode,
+    encode,
+    zstd_available,
+)
+from ._memory import MemoryCache
+from ._metrics import CacheStats, LayerMetrics
+from ._protocols import delete_prefix, delete_tags, set_items
+
+__all__ = ("DEFAULT_TTLS", "Cache", "Ttl", "TtlPolicy")
+
+logger = logging.getLogger("savantsdk")
+T = TypeVar("T")
+_DAY: Final = 86_400.0
+
+
+def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and (value < 0 or math.isnan(value)):
+        raise ConfigurationError(f"{attribute.name} must be >= 0, got {value}", setting="ttl")
+
+
+@attrs.frozen(kw_only=True)
+class Ttl:
+    """Lifetimes for one data kind.
+
+    ``fresh_s``: served as a hit (``None``: never goes stale).  ``stale_s``: after that, served
+    immediately while ONE background refresh runs.  ``error_s``: after ``fresh_s``, served
+    when the loader fails.  The backend keeps the entry ``fresh_s + max(stale_s, error_s)``.
+    """
+
+    fresh_s: float | None = attrs.field(validator=_non_negative)
+    stale_s: float = attrs.field(default=0.0, validator=_non_negative)
+    error_s: float = attrs.field(default=0.0, validator=_non_negative)
+
+    @property
+    def store_s(self) -> float | None:
+        if self.fresh_s is None:
+            return None
+        return self.fresh_s + max(self.stale_s, self.error_s)
+
+
+#: Default TTLs by data kind.  Kinds are volatility classes, not sources: the SDK's sources
+#: pick one per request (finished games and past Statcast days are ``immutable``; schedules
+#: ``schedule``; odds and PrizePicks lines ``lines``; live game feeds ``live``).
+DEFAULT_TTLS: Final[Mapping[str, Ttl]] = MappingProxyType(
+    {
+        "immutable": Ttl(fresh_s=30 * _DAY, stale_s=_DAY, error_s=7 * _DAY),
+        "reference": Ttl(fresh_s=_DAY, stale_s=3_600.0, error_s=7 * _DAY),
+        "schedule": Ttl(fresh_s=300.0, stale_s=60.0, error_s=3_600.0),
+        "lines": Ttl(fresh_s=30.0, stale_s=10.0, error_s=120.0),
+        "live": Ttl(fresh_s=5.0, stale_s=2.0, error_s=30.0),
+        "default": Ttl(fresh_s=600.0, stale_s=60.0, error_s=3_600.0),
+    }
+)
+
+
+def _merge(overrides: Mapping[str, Ttl]) -> Mapping[str, Ttl]:
+    for kind, ttl in overrides.items():
+        if not isinstance(ttl, Ttl):
+            raise ConfigurationError(f"TTL for kind {kind!r} must be a Ttl", setting="ttls")
+    return MappingProxyType({**DEFAULT_TTLS, **overrides})
+
+
+@attrs.frozen
+class TtlPolicy:
+    """The TTL table: :data:`DEFAULT_TTLS` with ``overrides`` (new kinds allowed) on top."""
+
+    overrides: Mapping[str, Ttl] = attrs.field(factory=dict)
+    table: Mapping[str, Ttl] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "table", _merge(self.overrides))
+
+    def for_kind(self, kind: str) -> Ttl:
+        try:
+            return self.table[kind]
+        except KeyError:
+            known = ", ".join(sorted(self.table))
+            raise ConfigurationError(
+                f"unknown cache kind {kind!r} (known: {known})", setting="kind"
+            ) from None
+
+
+class _Found:
+    __slots__ = ("header", "value")
+
+    def __init__(self, header: EntryHeader, value: Any) -> None:
+        self.header = header
+        self.value = value
+
+
+@attrs.frozen
+class _Load:
+    """What one flight needs to load and store a key."""
+
+    key: str
+    loader: Callable[[], Awaitable[Any]]
+    type_: Any
+    kind: str
+    tags: Sequence[str]
+    ttl_s: float | None
+
+
+_UNSET: Final = object()
+
+
+class _Flight:
+    """One in-progress load; every caller for the key waits on it."""
+
+    __slots__ = ("done", "error", "value")
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.value: Any = _UNSET
+        self.error: BaseException | None = None
+
+    async def wait(self) -> Any:
+        await self.done.wait()
+        if self.error is not None:
+            raise self.error
+        if self.value is _UNSET:
+            raise CacheError("the cache was closed while this value was loading")
+        return self.value
+
+
+_tag_names: dict[Any, str] = {}
+
+
+def _type_tag(type_: Any) -> str:
+    try:
+        return _tag_names[type_]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable annotation: no tag
+        return ""
+    name = f"{type_.__module__}.{type_.__qualname__}" if isinstance(type_, type) else repr(type_)
+    _tag_names[type_] = name
+    return name
+
+
+class Cache:
+    """Typed get/set/get-or-load over any byte backend (default: a fresh ``MemoryCache``).
+
+    Use as ``async with Cache(backend) as cache:`` to enable background refreshes
+    (stale-while-revalidate) and task-group-owned loads; without it, stale entries are
+    refreshed inline.  The cache closes only a backend it created.
+
+    Values come back shared, not copied: when the backend is memory (or a tiered cache with a
+    memory L1) the decoded value of a hot entry is reused while its stored bytes are
+    unchanged (up to ``memo_entries`` values and ``memo_max_bytes`` of their bytes), as
+    aiocache and cashews hand back stored objects.  Treat returned values as read-only
+    (savantsdk's models are frozen).  ``lock_ttl_s`` enables a short cross-process load
+    lock on backends that offer one (``RedisCache``): a process that finds the lock held
+    polls for the other's result every ``lock_poll_s`` for up to ``lock_wait_s``.
+    """
+
+    def __init__(
+        self,
+        backend: AsyncCacheBackend | None = None,
+        *,
+        clock: Clock | None = None,
+        ttls: TtlPolicy | None = None,
+        compress_min_bytes: int | None = DEFAULT_COMPRESS_MIN_BYTES,
+        compression: str = "zlib",
+        metrics_hook: MetricsHook | None = None,
+        lock_ttl_s: float | None = None,
+        lock_wait_s: float = 2.0,
+        lock_poll_s: float = 0.05,
+        memo_entries: int = 1024,
+        memo_max_bytes: int = 32 * 1024 * 1024,
+    ) -> None:
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._owns_backend = backend is None
+        self._backend: AsyncCacheBackend = (
+            backend if backend is not None else MemoryCache(clock=self._clock)
+        )
+        self._ttls = ttls if ttls is not None else TtlPolicy()
+        self._compress_min_bytes = compress_min_bytes
+        if compression not in COMPRESSIONS:
+            raise ConfigurationError(
+                f"compression must be one of {', '.join(COMPRESSIONS)}", setting="compression"
+            )
+        if compression == "zstd" and not zstd_available():
+            raise ConfigurationError(
+                'compression="zstd" needs the zstandard package', setting="compression"
+            )
+        self._compression = compression
+        self._hook = metrics_hook
+        self._lock_ttl_s = lock_ttl_s
+        self._lock_wait_s = lock_wait_s
+        self._lock_poll_s = lock_poll_s
+        self._metrics = LayerMetrics("policy")
+        # Memory-backed L1s hand back the same bytes object until the entry changes, so the
+        # decoded value can be reused (keyed by that identity); other backends never repeat.
+        l1 = getattr(self._backend, "l1", self._backend)
+        self._memo_entries = memo_entries
+        self._memo_max_bytes = memo_max_bytes
+        self._memo_bytes = 0
+        self._memo: dict[str, tuple[bytes, Any, _Found]] | None = (
+            {} if memo_entries > 0 and isinstance(l1, MemoryCache) else None
+        )
+        self._get_one = self._backend.get_one if type(self._backend) is MemoryCache else None
+        self._flights: dict[str, _Flight] = {}
+        self._tg: anyio.abc.TaskGroup | None = None
+        self._closed = False
+        self._failing = False
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else ("open" if self._tg is not None else "idle")
+        return f"Cache(backend={self._backend!r}, state={state})"
+
+    @property
+    def backend(self) -> AsyncCacheBackend:
+        return self._backend
+
+    @property
+    def ttls(self) -> TtlPolicy:
+        return self._ttls
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def __aenter__(self) -> Cache:
+        if self._tg is not None:
+            raise CacheError("Cache is already entered")
+        tg = anyio.create_task_group()
+        await tg.__aenter__()
+        self._tg = tg
+        self._closed = False
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Cancel background refreshes, then close the backend if this cache created it."""
+        tg, self._tg = self._tg, None
+        try:
+            if tg is not None:
+                tg.cancel_scope.cancel()
+                await tg.__aexit__(None, None, None)
+        finally:
+            self._closed = True
+            if self._owns_backend:
+                await self._backend.aclose()
+
+    # -- fail-open plumbing --------------------------------------------------------------
+
+    def _event(self, name: str, **labels: str) -> None:
+        if self._hook is not None:
+            try:
+                self._hook.on_event(name, labels)
+            except Exception:
+                logger.exception("cache: metrics hook failed on %s", name)
+
+    def _backend_failed(self, op: str, exc: Exception) -> None:
+        self._metrics.errors += 1
+        self._event("cache.error", op=op, error=type(exc).__name__)
+        if not self._failing:
+            self._failing = True
+            logger.warning(
+                "cache: backend %s failed (%s: %s); failing open",
+                op,
+                type(exc).__name__,
+                redact(str(exc)),
+            )
+
+    async def _read_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        try:
+            values = await self._backend.get_many(keys)
+        except Exception as exc:  # noqa: BLE001 - fail open: a user backend may raise anything
+            self._backend_failed("get", exc)
+            return [None] * len(keys)
+        self._failing = False
+        return values
+
+    def _decode(self, key: str, raw: bytes | None, type_: Any) -> _Found | None:
+        if raw is None:
+            return None
+        memo = self._memo
+        if memo is not None:
+            hit = memo.get(key)
+            if hit is not None and hit[0] is raw and hit[1] is type_:
+                return hit[2]
+        try:
+            header, value = decode(raw, type_)
+        except CorruptEntryError as exc:
+            self._metrics.corrupt += 1
+            self._event("cache.corrupt", reason=str(exc))
+            return None
+        if header.type_tag and type_ is not None and header.type_tag != _type_tag(type_):
+            self._metrics.corrupt += 1
+            self._event("cache.corrupt", reason="type tag mismatch")
+            return None
+        found = _Found(header, value)
+        if memo is not None and len(raw) <= self._memo_max_bytes // 8:
+            old = memo.pop(key, None)
+            if old is not None:
+                self._memo_bytes -= len(old[0])
+            while memo and (
+                len(memo) >= self._memo_entries
+                or self._memo_bytes + len(raw) > self._memo_max_bytes
+            ):
+                self._memo_bytes -= len(memo.pop(next(iter(memo)))[0])
+            memo[key] = (raw, type_, found)
+            self._memo_bytes += len(raw)
+        return found
+
+    def _encode(self, value: Any, ttl: Ttl, type_: Any, ttl_s: float | None) -> bytes | None:
+        now = self._clock.time()
+        fresh = ttl.fresh_s if ttl_s is None else ttl_s
+        store = ttl.store_s if ttl_s is None else ttl_s + max(ttl.stale_s, ttl.error_s)
+        try:
+            return encode(
+                value,
+                stored_at=now,
+                soft_expires_at=0.0 if fresh is None else now + fresh,
+                hard_expires_at=0.0 if store is None else now + store,
+                type_tag=_type_tag(type_) if type_ is not None else "",
+                compress_min_bytes=self._compress_min_bytes,
+                compression=self._compression,
+            )
+        except Exception as exc:  # noqa: BLE001 - fail open: an unserializable value is not fatal
+            self._metrics.errors += 1
+            self._event("cache.error", op="encode", error=type(exc).__name__)
+            logger.warning(
+                "cache: could not serialize a %s value: %s", type(value).__name__, redact(str(exc))
+            )
+            return None
+
+    async def _write(
+        self,
+        items: Mapping[str, Any],
+        *,
+        kind: str,
+        tags: Sequence[str],
+        type_: Any,
+        ttl_s: float | None,
+    ) -> None:
+        ttl = self._ttls.for_kind(kind)
+        encoded: dict[str, bytes] = {}
+        for key, value in items.items():
+            raw = self._encode(value, ttl, type_, ttl_s)
+            if raw is not None:
+                encoded[key] = raw
+        if not encoded:
+            return
+        store = ttl.store_s if ttl_s is None else ttl_s + max(ttl.stale_s, ttl.error_s)
+        try:
+            await set_items(self._backend, encoded, ttl_s=store, tags=tuple(tags))
+        except Exception as exc:  # noqa: BLE001 - fail open: a user backend may raise anything
+            self._backend_failed("set", exc)
+            return
+        self._metrics.sets += len(encoded)
+
+    def _is_fresh(self, header: EntryHeader) -> bool:
+        return header.soft_expires_at == 0.0 or self._clock.time() < header.soft_expires_at
+
+    # -- reads and writes ----------------------------------------------------------------
+
+    @overload
+    async def get(self, key: str, type_: type[T], *, allow_stale: bool = ...) -> T | None: ...
+
+    @overload
+    async def get(self, key: str, type_: None = None, *, allow_stale: bool = ...) -> Any: ...
+
+    async def get(self, key: str, type_: Any = None, *, allow_stale: bool = False) -> Any:
+        """The value under ``key`` (structured into ``type_``), or ``None`` on a miss.
+
+        Entries past their fresh TTL count as misses unless ``allow_stale``.
+        """
+        get_one = self._get_one
+        if get_one is None:
+            return (await self.get_many((key,), type_, allow_stale=allow_stale))[0]
+        found = self._decode(key, get_one(key), type_)
+        m = self._metrics
+        if found is None:
+            m.misses += 1
+            return None
+        if self._is_fresh(found.header):
+            m.hits += 1
+            return found.value
+        if allow_stale:
+            m.stale_serves += 1
+            return found.value
+        m.misses += 1
+        return None
+
+    async def get_many(
+        self, keys: Sequence[str], type_: Any = None, *, allow_stale: bool = False
+    ) -> list[Any]:
+        """``get`` for many keys in one backend round trip, in input order."""
+        out: list[Any] = []
+        m = self._metrics
+        now = self._clock.time()
+        for key, raw in zip(keys, await self._read_many(keys), strict=True):
+            found = self._decode(key, raw, type_)
+            if found is None:
+                m.misses += 1
+                out.append(None)
+                continue
+            soft = found.header.soft_expires_at
+            if soft == 0.0 or now < soft:
+                m.hits += 1
+                out.append(found.value)
+            elif allow_stale:
+                m.stale_serves += 1
+                out.append(found.value)
+            else:
+                m.misses += 1
+                out.append(None)
+        return out
+
+    async def set(
+        self,
+        key: str,
+        value: Any,
+        *,
+        kind: str = "default",
+        tags: Sequence[str] = (),
+        type_: Any = None,
+        ttl_s: float | None = None,
+    ) -> None:
+        """Store ``value`` for its kind's TTL (``ttl_s`` overrides the fresh TTL).
+
+        ``type_`` is recorded in the entry so a read with another type is a miss.
+        """
+        await self._write({key: value}, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s)
+
+    async def set_many(
+        self,
+        items: Mapping[str, Any],
+        *,
+        kind: str = "default",
+        tags: Sequence[str] = (),
+        type_: Any = None,
+        ttl_s: float | None = None,
+    ) -> None:
+        """``set`` for many keys in one backend round trip."""
+        await self._write(items, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s)
+
+    # -- get or load ---------------------------------------------------------------------
+
+    @overload
+    async def get_or_load(
+        self,
+        key: str,
+        loader: Callable[[], Awaitable[T]],
+        *,
+        type_: type[T],
+        kind: str = ...,
+        tags: Sequence[str] = ...,
+        ttl_s: float | None = ...,
+    ) -> T: ...
+
+    @overload
+    async def get_or_load(
+        self,
+        key: str,
+        loader: Callable[[], Awaitable[T]],
+        *,
+        type_: Any = ...,
+        kind: str = ...,
+        tags: Sequence[str] = ...,
+        ttl_s: float | None = ...,
+    ) -> T: ...
+
+    async def get_or_load(
+        self,
+        key: str,
+        loader: Callable[[], Awaitable[Any]],
+        *,
+        type_: Any = None,
+        kind: str = "default",
+        tags: Sequence[str] = (),
+        ttl_s: float | None = None,
+    ) -> Any:
+        """The cached value, or ``await loader()`` once however many callers miss together.
+
+        Fresh entry: returned.  Past its fresh TTL but within ``stale_s`` (and the cache is
+        entered): returned at once while one background refresh runs.  Otherwise the loader
+        runs (single-flight per key, shielded from the caller's cancellation); if it fails
+        and an entry within ``error_s`` exists, that entry is served instead.
+        """
+        ttl = self._ttls.for_kind(kind)
+        found = self._decode(key, (await self._read_many((key,)))[0], type_)
+        m = self._metrics
+        if found is not None:
+            header = found.header
+            if self._is_fresh(header):
+                m.hits += 1
+                return found.value
+            now = self._clock.time()
+            if self._tg is not None and now < header.soft_expires_at + ttl.stale_s:
+                m.stale_serves += 1
+                self._event("cache.stale_serve", kind=kind)
+                if key not in self._flights:
+                    m.refreshes += 1
+                    self._start(_Load(key, loader, type_, kind, tags, ttl_s), found)
+                return found.value
+        m.misses += 1
+        flight = self._flights.get(key)
+        if flight is not None:
+            m.coalesced += 1
+            return await flight.wait()
+        load = _Load(key, loader, type_, kind, tags, ttl_s)
+        if self._tg is not None:
+            flight = self._start(load, found)
+        else:
+            # No task group: this caller leads, shielded so its cancellation does not fail
+            # the callers waiting on the same flight.
+            flight = _Flight()
+            self._flights[key] = flight
+            with anyio.CancelScope(shield=True):
+                await self._run_flight(flight, load, found)
+        return await flight.wait()
+
+    def _start(self, load: _Load, stale: _Found | None) -> _Flight:
+        assert self._tg is not None
+        flight = _Flight()
+        self._flights[load.key] = flight
+        self._tg.start_soon(self._run_flight, flight, load, stale)
+        return flight
+
+    async def _run_flight(self, flight: _Flight, load: _Load, stale: _Found | None) -> None:
+        key, kind, type_ = load.key, load.kind, load.type_
+        m = self._metrics
+        try:
+            token, held_elsewhere = await self._acquire(key)
+            if held_elsewhere:
+                ready = await self._poll_for_result(key, type_)
+                if ready is not None:
+                    flight.value = ready.value
+                    return
+                # the other process took too long: load anyway (lock or not)
+                token, _ = await self._acquire(key)
+            try:
+                m.loads += 1
+                try:
+                    value = await load.loader()
+                except Exception as exc:  # noqa: BLE001 - handed to every waiter, or stale
+                    m.load_errors += 1
+                    flight.value = self._stale_on_error(key, kind, stale, exc)
+                    if flight.value is _UNSET:
+                        flight.error = exc
+                    return
+                await self._write(
+                    {key: value}, kind=kind, tags=load.tags, type_=type_, ttl_s=load.ttl_s
+                )
+                flight.value = value
+            finally:
+                if token is not None:  # released after the write lands
+                    await self._unlock(key, token)
+        finally:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+            flight.done.set()
+
+    def _stale_on_error(self, key: str, kind: str, stale: _Found | None, exc: Exception) -> Any:
+        """The stale value to serve in place of a failed load, or ``_UNSET``."""
+        ttl = self._ttls.for_kind(kind)
+        if stale is None or self._clock.time() >= stale.header.soft_expires_at + ttl.error_s:
+            return _UNSET
+        self._metrics.stale_on_error += 1
+        self._event("cache.stale_on_error", kind=kind, error=type(exc).__name__)
+        logger.warning(
+            "cache: loader for %s failed (%s); serving a stale entry", key, type(exc).__name__
+        )
+        return stale.value
+
+    # -- cross-process stampede lock (optional, best effort) -----------------------------
+
+    async def _acquire(self, key: str) -> tuple[str | None, bool]:
+        """(token if we hold the lock, whether another process holds it).  No lock
+        configured, no lock support, or the backend unavailable: (None, False), i.e. load."""
+        try_lock = getattr(self._backend, "try_lock", None)
+        if self._lock_ttl_s is None or try_lock is None:
+            return None, False
+        token = uuid.uuid4().hex
+        got = await try_lock(key, token, ttl_s=self._lock_ttl_s)
+        if got is None:
+            return None, False
+        return (token, False) if got else (None, True)
+
+    async def _unlock(self, key: str, token: str) -> None:
+        unlock = getattr(self._backend, "unlock", None)
+        if unlock is not None:
+            with anyio.CancelScope(shield=True):
+                await unlock(key, token)
+
+    async def _poll_for_result(self, key: str, type_: Any) -> _Found | None:
+        """Another process is loading ``key``: poll for its result up to ``lock_wait_s``."""
+        deadline = self._clock.monotonic() + self._lock_wait_s
+        while self._clock.monotonic() < deadline:
+            await self._clock.sleep(self._lock_poll_s)
+            found = self._decode(key, (await self._read_many((key,)))[0], type_)
+            if found is not None and self._is_fresh(found.header):
+                self._metrics.coalesced += 1
+                return found
+        return None
+
+    # -- invalidation (explicit: raises CacheError) --------------------------------------
+
+    async def invalidate(self, *keys: str) -> int:
+        """Delete exact keys; returns how many existed (where the backend knows)."""
+        return await self._explicit("delete", self._backend.delete(list(keys)))
+
+    async def invalidate_prefix(self, prefix: str) -> int:
+        """Delete every key starting with ``prefix`` (see :func:`key_prefix`)."""
+        if not prefix:
+            raise ConfigurationError("refusing to invalidate an empty prefix", setting="prefix")
+        return await self._explicit("delete_prefix", delete_prefix(self._backend, prefix))
+
+    async def invalidate_tags(self, *tags: str) -> int:
+        """Delete every key written with any of ``tags``."""
+        return await self._explicit("delete_tags", delete_tags(self._backend, list(tags)))
+
+    async def _explicit(self, op: str, call: Awaitable[int]) -> int:
+        if self._memo is not None:
+            self._memo.clear()
+            self._memo_bytes = 0
+        try:
+            return int(await call)
+        except CacheError:
+            raise
+        except Exception as exc:
+            raise CacheError(f"cache {op} failed: {type(exc).__name__}: {exc}") from exc
+
+    # -- metrics -------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, CacheStats]:
+        """Snapshots by layer: ``policy`` plus every backend layer that reports stats."""
+        out = {"policy": self._metrics.snapshot()}
+        pending: list[Any] = [self._backend]
+        while pending:
+            layer = pending.pop()
+            snap = getattr(layer, "stats", None)
+            if callable(snap):
+                result = snap()
+                if isinstance(result, CacheStats):
+                    out[result.layer] = result
+            for name in ("l1", "l2"):
+                sub = getattr(layer, name, None)
+                if sub is not None:
+                    pending.append(sub)
+        return out
