@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,7 @@ def shared_data() -> Path:
 
 @pytest.fixture
 def data_file(shared_data: Path):  # type: ignore[no-untyped-def]
-    """``data_file("statcast/raw/x.csv")``: a path under the shared data, failing in CI if absent."""
+    """``data_file("statcast/raw/x.csv")``: a path under shared data; fails in CI if absent."""
 
     def get(rel: str) -> Path:
         p = shared_data / rel
@@ -66,9 +65,9 @@ def redis_server_binary() -> str:
 
 
 @pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """No ``SAVANTSDK_*`` variables from the caller's shell leak into the test."""
     for name in list(os.environ):
         if name.startswith("SAVANTSDK_") and not name.startswith("SAVANTSDK_TEST_"):
             monkeypatch.delenv(name, raising=False)
-    yield monkeypatch
+    return monkeypatch
