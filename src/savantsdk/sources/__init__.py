@@ -10,6 +10,14 @@ from ._leaderboards import (
     parse_expected_statistics as parse_expected_statistics,
     parse_percentile_rankings as parse_percentile_rankings,
 )
+from ._lines import (
+    FALLBACK_ERRORS as FALLBACK_ERRORS,
+    PRIZEPICKS_STAT_MARKETS as PRIZEPICKS_STAT_MARKETS,
+    LineSet as LineSet,
+    MarketLines as MarketLines,
+    PlayerLine as PlayerLine,
+)
+from ._live import LiveUpdate as LiveUpdate
 from ._markets_models import (
     FEATURED_MARKETS as FEATURED_MARKETS,
     MLB_ALTERNATE_PROP_MARKETS as MLB_ALTERNATE_PROP_MARKETS,
@@ -42,6 +50,11 @@ from ._markets_models import (
     parse_sports as parse_sports,
     quota_from_headers as quota_from_headers,
 )
+from ._odds_api import (
+    MLB_SPORT_KEY as MLB_SPORT_KEY,
+    OddsApiClient as OddsApiClient,
+    OddsUsage as OddsUsage,
+)
 from ._parse import innings_to_outs as innings_to_outs, outs_to_innings as outs_to_innings
 from ._plate_appearances import (
     NON_PA_EVENTS as NON_PA_EVENTS,
@@ -51,6 +64,19 @@ from ._plate_appearances import (
     RunnerOuts as RunnerOuts,
     game_starts as game_starts,
     ingest_statcast as ingest_statcast,
+)
+from ._prizepicks import (
+    PRIZEPICKS_HEADERS as PRIZEPICKS_HEADERS,
+    PrizePicksClient as PrizePicksClient,
+)
+from ._quality import Fetched as Fetched, Freshness as Freshness
+from ._savant import (
+    SAVANT_TEAMS as SAVANT_TEAMS,
+    SavantClient as SavantClient,
+    StatcastResult as StatcastResult,
+)
+from ._sportradar import (
+    SportradarClient as SportradarClient,
 )
 from ._sportradar_models import (
     SportradarAtBat as SportradarAtBat,
@@ -75,6 +101,11 @@ from ._statcast_models import (
     StatcastColumn as StatcastColumn,
     StatcastTable as StatcastTable,
     looks_truncated as looks_truncated,
+)
+from ._statsapi import (
+    GameLineups as GameLineups,
+    LineupSource as LineupSource,
+    StatsApiClient as StatsApiClient,
 )
 from ._statsapi_models import (
     Boxscore as Boxscore,
@@ -157,41 +188,54 @@ __all__ = (
     "EventOdds",
     "ExitVelocityRow",
     "ExpectedStatsRow",
+    "FALLBACK_ERRORS",
     "FEATURED_MARKETS",
     "FeedMetaData",
     "FeedTeams",
+    "Fetched",
+    "Freshness",
     "GameData",
     "GameDateTime",
     "GameFeed",
     "GameInfo",
+    "GameLineups",
     "GameRef",
     "GameStart",
     "GameStatus",
     "HitData",
     "Inning",
     "LeagueRecord",
+    "LineSet",
     "Linescore",
     "LinescoreTeam",
     "LinescoreTeams",
     "LineupPlayer",
+    "LineupSource",
     "Lineups",
     "LiveData",
+    "LiveUpdate",
     "MLB_ALTERNATE_PROP_MARKETS",
     "MLB_BATTER_PROP_MARKETS",
     "MLB_LEAGUE_ID",
     "MLB_PERIOD_MARKETS",
     "MLB_PITCHER_PROP_MARKETS",
     "MLB_PLAYER_PROP_MARKETS",
+    "MLB_SPORT_KEY",
     "Market",
+    "MarketLines",
     "Matchup",
     "NON_PA_EVENTS",
     "NamedRef",
+    "OddsApiClient",
     "OddsApiErrorBody",
     "OddsApiEvent",
     "OddsFormat",
     "OddsType",
+    "OddsUsage",
     "Outcome",
     "PAOutcome",
+    "PRIZEPICKS_HEADERS",
+    "PRIZEPICKS_STAT_MARKETS",
     "PercentileRankingsRow",
     "Person",
     "PersonRef",
@@ -203,9 +247,11 @@ __all__ = (
     "PlayCount",
     "PlayEvent",
     "PlayResult",
+    "PlayerLine",
     "PlayerStats",
     "Plays",
     "Position",
+    "PrizePicksClient",
     "PrizePicksPlayer",
     "ProbablePitchers",
     "Projection",
@@ -215,6 +261,8 @@ __all__ = (
     "Roster",
     "RosterEntry",
     "RunnerOuts",
+    "SAVANT_TEAMS",
+    "SavantClient",
     "Schedule",
     "ScheduleDate",
     "ScheduleGame",
@@ -222,6 +270,7 @@ __all__ = (
     "ScheduleTeams",
     "Sport",
     "SportradarAtBat",
+    "SportradarClient",
     "SportradarGame",
     "SportradarHitting",
     "SportradarPitch",
@@ -234,7 +283,9 @@ __all__ = (
     "StatLine",
     "StatSplit",
     "StatcastColumn",
+    "StatcastResult",
     "StatcastTable",
+    "StatsApiClient",
     "Team",
     "TeamRef",
     "apply_json_patch",

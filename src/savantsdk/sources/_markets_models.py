@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final, Literal
 
@@ -442,6 +443,16 @@ class PropQuote:
     last_update: datetime | None
 
 
+_QUOTES: dict[int, tuple[weakref.ref[EventOdds], tuple[PropQuote, ...]]] = {}
+
+
+def _forget(key: int) -> Callable[[object], None]:
+    def drop(_: object) -> None:
+        _QUOTES.pop(key, None)
+
+    return drop
+
+
 @attrs.frozen
 class EventOdds:
     """An event with bookmaker odds, from ``/odds`` (one per event) or ``/events/{id}/odds``."""
@@ -459,7 +470,20 @@ class EventOdds:
         return next((b for b in self.bookmakers if b.key == key), None)
 
     def prop_quotes(self, market: str | None = None) -> tuple[PropQuote, ...]:
-        """Player-prop outcomes (those with a ``description``), optionally for one market."""
+        """Player-prop outcomes (those with a ``description``), optionally for one market.
+
+        The full list is computed once per object (cached values are shared, so a warm
+        cycle reuses it)."""
+        if market is None:
+            hit = _QUOTES.get(id(self))
+            if hit is not None and hit[0]() is self:
+                return hit[1]
+            quotes = self._prop_quotes(None)
+            _QUOTES[id(self)] = (weakref.ref(self, _forget(id(self))), quotes)
+            return quotes
+        return self._prop_quotes(market)
+
+    def _prop_quotes(self, market: str | None) -> tuple[PropQuote, ...]:
         return tuple(
             PropQuote(
                 bookmaker=book.key,

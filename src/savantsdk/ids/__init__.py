@@ -1,0 +1,35 @@
+"""Player identity across sources: names and team abbreviations -> MLBAM ids."""
+
+from ._names import (
+    NICKNAMES as NICKNAMES,
+    TEAM_CODES as TEAM_CODES,
+    TEAM_IDS as TEAM_IDS,
+    canonical_team as canonical_team,
+    fold as fold,
+    name_tokens as name_tokens,
+    normalize_name as normalize_name,
+)
+from ._resolver import (
+    Ambiguous as Ambiguous,
+    Candidate as Candidate,
+    PlayerResolver as PlayerResolver,
+    Resolution as Resolution,
+    Resolved as Resolved,
+    Unknown as Unknown,
+)
+
+__all__ = (
+    "Ambiguous",
+    "Candidate",
+    "NICKNAMES",
+    "PlayerResolver",
+    "Resolution",
+    "Resolved",
+    "TEAM_CODES",
+    "TEAM_IDS",
+    "Unknown",
+    "canonical_team",
+    "fold",
+    "name_tokens",
+    "normalize_name",
+)

@@ -1,0 +1,778 @@
+"""Baseball Savant client: Statcast pitch-level search and leaderboards.
+
+Every request goes through the ``savant`` executor (rate limit, retries, breaker, coalescing);
+each attempt sends *and parses*, so Savant's HTTP-200 error CSV ("Query Timeout") raises a
+retryable :class:`~savantsdk.exceptions.SourceServerError` inside the attempt and is retried,
+while an HTML page (:class:`~savantsdk.exceptions.SourceDecodeError`) is not.
+
+A Statcast pull asks for one day per request (a day is ~3,900 pitches, far under any row cap),
+runs the days concurrently through :meth:`Executor.map`, and returns a :class:`StatcastResult`
+that carries the rows of every day that worked and a typed error for every day that did not.
+A day that still looks truncated (``rows >= row_cap`` or its first ``game_date`` after the day)
+is split by team and deduplicated on ``(game_pk, at_bat_number, pitch_number)``.
+
+Caching: the raw CSV text of each finished day is cached with the ``immutable`` kind; a day
+that is not yet settled (see :attr:`SavantClient.immutable_after_s`) uses the ``schedule`` kind
+(minutes).  Nothing that failed is cached.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Final, Literal, TypeVar
+
+import attrs
+import numpy as np
+
+from .._http import send
+from ..cache import cache_key
+from ..exceptions import ConfigurationError, SavantError, SourceDecodeError
+from ..executor import Lane
+from ._leaderboards import (
+    ExitVelocityRow,
+    ExpectedStatsRow,
+    PercentileRankingsRow,
+    parse_exit_velocity_barrels,
+    parse_expected_statistics,
+    parse_percentile_rankings,
+)
+from ._quality import Fetched, Freshness, utc_from_timestamp
+from ._statcast_csv import decompress, parse_statcast_csv
+from ._statcast_models import StatcastTable, looks_truncated
+
+__all__ = ("SAVANT_TEAMS", "SavantClient", "StatcastResult")
+
+log = logging.getLogger("savantsdk")
+
+SOURCE: Final = "savant"
+T = TypeVar("T")
+
+#: Savant team abbreviations used to split a truncated day (``ATH`` is Oakland from 2025).
+SAVANT_TEAMS: Final[tuple[str, ...]] = (
+    "ATH", "ATL", "AZ", "BAL", "BOS", "CHC", "CIN", "CLE", "COL", "CWS",
+    "DET", "HOU", "KC", "LAA", "LAD", "MIA", "MIL", "MIN", "NYM", "NYY",
+    "OAK", "PHI", "PIT", "SD", "SEA", "SF", "STL", "TB", "TEX", "TOR", "WSH",
+)  # fmt: skip
+
+_CSV_PATH: Final = "/statcast_search/csv"
+_DEDUPE_KEYS: Final = ("game_pk", "at_bat_number", "pitch_number")
+PlayerType = Literal["batter", "pitcher"]
+
+
+@attrs.frozen
+class _RawPayload:
+    """What the cache keeps for a Statcast day, game or leaderboard: the CSV text(s) and when
+    they were fetched (parsed again on a hit, so parser fixes apply to cached data too)."""
+
+    payloads: tuple[str, ...]
+    fetched_at: float
+
+
+@attrs.frozen(eq=False)
+class StatcastResult:
+    """A Statcast pull: the rows of every day that worked, and what happened to the others.
+
+    ``table``: the days' rows concatenated in day order (within a day, Savant's order: newest
+    first).  ``errors``: the typed error of every day that failed (its rows are absent).
+    ``cached_days``: days served from the cache.  ``split_days``: days that hit the row cap and
+    were re-queried by team.  ``incomplete_days``: days whose rows are included but may still be
+    missing some (a slice was still capped, or a filtered query hit the cap); never cached.
+    ``freshness``: the oldest fetch time among the days; ``from_cache`` only if every day was.
+    """
+
+    table: StatcastTable
+    days: tuple[date, ...]
+    errors: dict[date, Exception]
+    cached_days: tuple[date, ...] = ()
+    split_days: tuple[date, ...] = ()
+    incomplete_days: tuple[date, ...] = ()
+    freshness: Freshness | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every requested day was served completely."""
+        return not self.errors and not self.incomplete_days
+
+    def raise_for_errors(self) -> None:
+        """Raise the error of the first failed day, if any day failed."""
+        for day in sorted(self.errors):
+            raise self.errors[day]
+
+    def __repr__(self) -> str:
+        return (
+            f"StatcastResult(rows={self.table.rows}, days={len(self.days)}, "
+            f"errors={len(self.errors)}, cached={len(self.cached_days)}, "
+            f"split={len(self.split_days)}, incomplete={len(self.incomplete_days)})"
+        )
+
+
+def _check_day(value: object, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise ConfigurationError(
+            f"{name} must be a datetime.date, got {type(value).__name__}", setting=name
+        )
+    return value
+
+
+def _check_team(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(
+            f"team must be a Savant abbreviation such as 'SEA', got {value!r}", setting="team"
+        )
+    return value.strip().upper()
+
+
+def _check_id_arg(value: object, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigurationError(f"{name} must be a positive MLBAM id, got {value!r}", setting=name)
+    return value
+
+
+def dedupe_pitches(table: StatcastTable) -> StatcastTable:
+    """Drop repeated pitches (same ``game_pk, at_bat_number, pitch_number``), keeping the first."""
+    if table.rows == 0 or any(k not in table for k in _DEDUPE_KEYS):
+        return table
+    keys = np.stack([table.column(k).values.astype(np.int64) for k in _DEDUPE_KEYS], axis=1)
+    _, first = np.unique(keys, axis=0, return_index=True)
+    if first.size == table.rows:
+        return table
+    mask = np.zeros(table.rows, dtype=bool)
+    mask[first] = True
+    return table.filter(mask)
+
+
+def _teams_in(table: StatcastTable) -> set[str]:
+    teams: set[str] = set()
+    for name in ("home_team", "away_team"):
+        if name in table:
+            teams.update(str(v) for v in table.column(name).present.tolist())
+    return teams
+
+
+def _positive(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigurationError(
+            f"{attribute.name} must be > 0, got {value!r}", setting=attribute.name
+        )
+
+
+@attrs.define(repr=False)
+class SavantClient:
+    """Baseball Savant: Statcast search (one day per request) and leaderboards.
+
+    ``SavantClient(client)`` where ``client`` is an :class:`~savantsdk.AsyncClient`.
+    ``row_cap``: the row count at which a pull is treated as truncated (Savant's cap is
+    undocumented and has changed: 30k, 40k, 25k).  ``immutable_after_s``: a day is cached as
+    immutable once the client clock is this far past the day's 00:00 UTC (36 h = 12:00 UTC the
+    next day, after every game of the day has ended and Savant's overnight reprocessing);
+    earlier it is cached for minutes only.  ``game_types``: Savant ``hfGT`` codes (``R``
+    regular season, ``PO`` postseason, ``S`` spring, ``E`` exhibition).
+    """
+
+    _client: Any  # savantsdk.AsyncClient (not imported: sources sit below the client)
+    row_cap: int = attrs.field(default=25_000, validator=_positive)
+    immutable_after_s: float = attrs.field(default=36 * 3600.0, validator=_positive)
+    game_types: tuple[str, ...] = attrs.field(default=("R", "PO"), converter=tuple)
+    split_teams: tuple[str, ...] = attrs.field(default=SAVANT_TEAMS, converter=tuple)
+
+    def __repr__(self) -> str:
+        return f"SavantClient(row_cap={self.row_cap}, game_types={self.game_types!r})"
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _now(self) -> datetime:
+        return utc_from_timestamp(self._client.clock.time())
+
+    def is_settled(self, day: date) -> bool:
+        """Whether ``day``'s data is final enough to cache as immutable (by the client clock)."""
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return self._now() >= start + timedelta(seconds=self.immutable_after_s)
+
+    def _kind(self, day: date) -> str:
+        return "immutable" if self.is_settled(day) else "schedule"
+
+    def _window(self) -> int:
+        return max(1, int(self._client.settings(SOURCE).rate_limit.concurrency))
+
+    def search_params(
+        self,
+        day: date,
+        *,
+        team: str | None = None,
+        batter: int | None = None,
+        pitcher: int | None = None,
+    ) -> list[tuple[str, str]]:
+        """The ``/statcast_search/csv`` query for one day (SOURCES-savant-statsapi §1.1)."""
+        d = day.isoformat()
+        player_type = "batter" if batter is not None and pitcher is None else "pitcher"
+        params: list[tuple[str, str]] = [
+            ("all", "true"),
+            ("hfPT", ""),
+            ("hfAB", ""),
+            ("hfBBT", ""),
+            ("hfPR", ""),
+            ("hfZ", ""),
+            ("hfC", ""),
+            ("stadium", ""),
+            ("hfBBL", ""),
+            ("hfNewZones", ""),
+            ("hfGT", "".join(f"{g}|" for g in self.game_types)),
+            ("hfSea", ""),
+            ("hfSit", ""),
+            ("player_type", player_type),
+            ("hfOuts", ""),
+            ("opponent", ""),
+            ("pitcher_throws", ""),
+            ("batter_stands", ""),
+            ("hfSA", ""),
+            ("game_date_gt", d),
+            ("game_date_lt", d),
+            ("team", team or ""),
+            ("position", ""),
+            ("hfRO", ""),
+            ("home_road", ""),
+            ("hfFlag", ""),
+            ("metric_1", ""),
+            ("hfInn", ""),
+            ("min_pitches", "0"),
+            ("min_results", "0"),
+            ("group_by", "name"),
+            ("sort_col", "pitches"),
+            ("player_event_sort", "h_launch_speed"),
+            ("sort_order", "desc"),
+            ("min_abs", "0"),
+            ("type", "details"),
+        ]
+        if batter is not None:
+            params.append(("batters_lookup[]", str(batter)))
+        if pitcher is not None:
+            params.append(("pitchers_lookup[]", str(pitcher)))
+        return params
+
+    def _day_key(self, day: date, team: str | None, batter: int | None, pitcher: int | None) -> str:
+        return cache_key(
+            SOURCE,
+            "statcast",
+            "day",
+            day,
+            params={
+                "gt": list(self.game_types),
+                "team": team,
+                "batter": batter,
+                "pitcher": pitcher,
+            },
+        )
+
+    @staticmethod
+    def _request_key(params: Sequence[tuple[str, str]]) -> str:
+        return cache_key(SOURCE, "request", _CSV_PATH, params={k: v for k, v in params if v})
+
+    async def _fetch_table(
+        self, params: Sequence[tuple[str, str]], *, day: date | None, lazy: bool = False
+    ) -> tuple[StatcastTable, str]:
+        """One attempt: GET + parse (+ validate).  Raises typed errors; the error CSV is a
+        retryable ``SourceServerError``, so the executor retries this whole attempt."""
+        client = self._client
+        settings = client.settings(SOURCE)
+        response = await send(
+            client.http(SOURCE),
+            SOURCE,
+            "GET",
+            _CSV_PATH,
+            params=list(params),
+            total_timeout_s=settings.timeout.total_s,
+        )
+        raw = decompress(response.content)
+        table = parse_statcast_csv(raw, source_day=day, lazy=lazy)
+        if day is not None:
+            _validate_day(table, day)
+        _validate_ids(table)
+        return table, raw.decode("utf-8", "replace")
+
+    def _from_payload(
+        self, payload: _RawPayload, day: date | None, *, lazy: bool = False
+    ) -> StatcastTable:
+        tables = [
+            parse_statcast_csv(text.encode("utf-8"), source_day=day, lazy=lazy)
+            for text in payload.payloads
+        ]
+        table = StatcastTable.concat(tables) if len(tables) > 1 else tables[0]
+        return dedupe_pitches(table) if len(tables) > 1 else table
+
+    # ------------------------------------------------------------------ statcast search
+
+    async def statcast(
+        self,
+        start: date,
+        end: date | None = None,
+        *,
+        team: str | None = None,
+        batter: int | None = None,
+        pitcher: int | None = None,
+        lane: Lane = Lane.HISTORICAL,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> StatcastResult:
+        """Statcast pitches from ``start`` to ``end`` (inclusive; one day when ``end`` is None).
+
+        Optional filters: ``team`` (Savant abbreviation, e.g. ``"SEA"``), ``batter`` or
+        ``pitcher`` (MLBAM ids).  Days run concurrently through the executor; a failed day
+        never fails the pull (see :class:`StatcastResult`).  ``on_progress(done, total)``
+        counts finished days (cached, fetched or failed), ends with ``(total, total)``.
+        """
+        return await self._statcast(
+            start,
+            end,
+            team=team,
+            batter=batter,
+            pitcher=pitcher,
+            lane=lane,
+            on_progress=on_progress,
+            raw_sink=None,
+        )
+
+    async def statcast_raw(
+        self,
+        start: date,
+        end: date | None = None,
+        *,
+        lane: Lane = Lane.HISTORICAL,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[StatcastResult, dict[date, tuple[str, ...]]]:
+        """Like :meth:`statcast`, also returning each served day's CSV text(s) exactly as
+        Savant sent them, for fast column-subset readers such as
+        :func:`~savantsdk.sources.ingest_statcast`.  Columns are not decoded here (only what
+        validation needs), so the result's ``table`` is empty: the rows are in the texts."""
+        sink: dict[date, list[str]] = {}
+        result = await self._statcast(
+            start,
+            end,
+            team=None,
+            batter=None,
+            pitcher=None,
+            lane=lane,
+            on_progress=on_progress,
+            raw_sink=sink,
+        )
+        raw = {d: tuple(sink[d]) for d in result.days if d in sink and d not in result.errors}
+        return result, raw
+
+    async def _statcast(
+        self,
+        start: date,
+        end: date | None,
+        *,
+        team: str | None,
+        batter: int | None,
+        pitcher: int | None,
+        lane: Lane,
+        on_progress: Callable[[int, int], None] | None,
+        raw_sink: dict[date, list[str]] | None,
+    ) -> StatcastResult:
+        """The body of :meth:`statcast`; ``raw_sink`` collects the served CSV texts."""
+        first = _check_day(start, "start")
+        last = _check_day(end, "end") if end is not None else first
+        if last < first:
+            raise ConfigurationError(f"end {last} is before start {first}", setting="end")
+        batter = _check_id_arg(batter, "batter")
+        pitcher = _check_id_arg(pitcher, "pitcher")
+        team = _check_team(team)
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        total = len(days)
+        reported = 0
+
+        def report(done: int) -> None:
+            nonlocal reported
+            if on_progress is None or done <= reported:
+                return
+            reported = done
+            try:
+                on_progress(done, total)
+            except Exception:
+                log.exception("savantsdk: statcast on_progress callback failed")
+
+        keys = {d: self._day_key(d, team, batter, pitcher) for d in days}
+        tables: dict[date, StatcastTable] = {}
+        fetched_at: dict[date, float] = {}
+        cached: list[date] = []
+        cache = self._client.cache
+        if cache is not None:
+            hits = await cache.get_many([keys[d] for d in days], _RawPayload)
+            for d, hit in zip(days, hits, strict=True):
+                if hit is None:
+                    continue
+                try:
+                    tables[d] = self._from_payload(hit, d, lazy=raw_sink is not None)
+                except SavantError as exc:  # a cached payload the parser now rejects: refetch
+                    log.warning("savantsdk: cached Statcast day %s unreadable (%s)", d, exc)
+                    continue
+                fetched_at[d] = hit.fetched_at
+                cached.append(d)
+                if raw_sink is not None:
+                    raw_sink[d] = list(hit.payloads)
+        report(len(cached))
+
+        todo = [d for d in days if d not in tables]
+        errors: dict[date, Exception] = {}
+        texts: dict[date, list[str]] = {}
+        incomplete: set[date] = set()
+        split: list[date] = []
+        executor = self._client.executor(SOURCE)
+        clock = self._client.clock
+        if todo:
+            succeeded = 0
+
+            async def fetch_day(day: date) -> tuple[StatcastTable, str]:
+                nonlocal succeeded
+                params = self.search_params(day, team=team, batter=batter, pitcher=pitcher)
+                out = await self._fetch_table(params, day=day, lazy=raw_sink is not None)
+                succeeded += 1
+                report(len(cached) + succeeded)
+                return out
+
+            batch = await executor.map(
+                fetch_day,
+                todo,
+                key=lambda d: self._request_key(
+                    self.search_params(d, team=team, batter=batter, pitcher=pitcher)
+                ),
+                lane=lane,
+                batch_size=self._window(),
+                on_progress=lambda done, _total: report(len(cached) + done),
+            )
+            now = clock.time()
+            for day, outcome in batch:
+                if outcome.error is not None:
+                    errors[day] = outcome.error
+                    continue
+                table, text = outcome.unwrap()
+                tables[day], texts[day], fetched_at[day] = table, [text], now
+            truncated = [
+                d for d in todo if d in texts and looks_truncated(tables[d], d, self.row_cap)
+            ]
+            if truncated and (team is not None or batter is not None or pitcher is not None):
+                incomplete.update(truncated)  # a filtered query cannot be split further
+            elif truncated:
+                split = truncated
+                await self._split(
+                    split, tables, texts=texts, errors=errors, incomplete=incomplete, lane=lane
+                )
+            store: dict[str, dict[str, _RawPayload]] = {}
+            for d, parts in texts.items():
+                if d in errors or d in incomplete:
+                    continue
+                payload = _RawPayload(tuple(parts), fetched_at[d])
+                store.setdefault(self._kind(d), {})[keys[d]] = payload
+            if cache is not None:
+                for kind, items in store.items():
+                    await cache.set_many(items, kind=kind, type_=_RawPayload)
+        report(total)
+        if raw_sink is not None:
+            raw_sink.update({d: parts for d, parts in texts.items() if d not in errors})
+        ordered = [tables[d] for d in days if d in tables and d not in errors]
+        if raw_sink is not None:
+            table = StatcastTable({}, 0)  # the caller reads the raw texts instead
+        else:
+            table = StatcastTable.concat(ordered) if len(ordered) != 1 else ordered[0]
+        oldest = min(fetched_at.values()) if fetched_at else clock.time()
+        freshness = Freshness(
+            source=SOURCE,
+            fetched_at=utc_from_timestamp(oldest),
+            from_cache=bool(days) and len(cached) == len(days),
+        )
+        return StatcastResult(
+            table=table,
+            days=tuple(days),
+            errors={d: errors[d] for d in days if d in errors},
+            cached_days=tuple(cached),
+            split_days=tuple(split),
+            incomplete_days=tuple(d for d in days if d in incomplete),
+            freshness=freshness,
+        )
+
+    async def _split(
+        self,
+        days: Sequence[date],
+        tables: dict[date, StatcastTable],
+        *,
+        texts: dict[date, list[str]],
+        errors: dict[date, Exception],
+        incomplete: set[date],
+        lane: Lane,
+    ) -> None:
+        """Re-query capped days team by team; merge and deduplicate each day's slices."""
+        pairs: list[tuple[date, str]] = []
+        for day in days:
+            log.warning(
+                "savantsdk: Statcast day %s looks truncated (%d rows, cap %d); splitting by team",
+                day,
+                tables[day].rows,
+                self.row_cap,
+            )
+            teams = sorted(set(self.split_teams) | _teams_in(tables[day]))
+            pairs.extend((day, t) for t in teams)
+
+        async def fetch_slice(pair: tuple[date, str]) -> tuple[StatcastTable, str]:
+            return await self._fetch_table(self.search_params(pair[0], team=pair[1]), day=pair[0])
+
+        batch = await self._client.executor(SOURCE).map(
+            fetch_slice,
+            pairs,
+            key=lambda p: self._request_key(self.search_params(p[0], team=p[1])),
+            lane=lane,
+            batch_size=self._window(),
+        )
+        slices: dict[date, list[tuple[StatcastTable, str]]] = {d: [] for d in days}
+        for (day, team), outcome in batch:
+            if day in errors:
+                continue
+            if outcome.error is not None:
+                log.warning(
+                    "savantsdk: Statcast day %s team %s failed: %s", day, team, outcome.error
+                )
+                errors[day] = outcome.error
+                continue
+            slices[day].append(outcome.unwrap())
+        for day in days:
+            if day in errors:
+                continue
+            parts = slices[day]
+            if any(looks_truncated(t, day, self.row_cap) for t, _ in parts):
+                incomplete.add(day)
+            tables[day] = dedupe_pitches(
+                StatcastTable.concat([tables[day], *(t for t, _ in parts)])
+            )
+            texts[day].extend(text for _, text in parts)
+
+    async def statcast_game(self, game_pk: int, *, lane: Lane = Lane.HISTORICAL) -> StatcastResult:
+        """Every pitch of one game (one request).  Raises the typed error if it fails.
+
+        Cached as immutable once the game's date is settled (see ``immutable_after_s``).
+        """
+        pk = _check_id_arg(game_pk, "game_pk")
+        params = [("all", "true"), ("type", "details"), ("game_pk", str(pk))]
+        key = cache_key(SOURCE, "statcast", "game", pk)
+        cache = self._client.cache
+        clock = self._client.clock
+        if cache is not None:
+            hit = await cache.get(key, _RawPayload)
+            if hit is not None:
+                try:
+                    table = self._from_payload(hit, None)
+                except SavantError as exc:
+                    log.warning("savantsdk: cached Statcast game %s unreadable (%s)", pk, exc)
+                else:
+                    return _game_result(table, hit.fetched_at, from_cache=True)
+
+        async def attempt() -> tuple[StatcastTable, str]:
+            table, text = await self._fetch_table(params, day=None)
+            if table.rows and set(table.game_pks()) != {pk}:
+                raise SourceDecodeError(
+                    f"invalid payload: game {pk} query returned games {table.game_pks()[:5]}",
+                    source=SOURCE,
+                )
+            return table, text
+
+        table, text = await self._client.executor(SOURCE).call(
+            attempt, key=self._request_key(params), lane=lane
+        )
+        now = clock.time()
+        span = table.date_range()
+        if cache is not None and span is not None:
+            kind = self._kind(span[1])
+            await cache.set(key, _RawPayload((text,), now), kind=kind, type_=_RawPayload)
+        return _game_result(table, now, from_cache=False)
+
+    # ------------------------------------------------------------------ leaderboards
+
+    async def _leaderboard(
+        self,
+        path: str,
+        params: dict[str, str],
+        parse: Callable[[bytes], list[T]],
+        year: int,
+        lane: Lane,
+    ) -> Fetched[list[T]]:
+        key = cache_key(SOURCE, "leaderboard", path, params=params)
+        cache = self._client.cache
+        if cache is not None:
+            hit = await cache.get(key, _RawPayload)
+            if hit is not None:
+                try:
+                    rows = await self._reparse(hit, parse)
+                    fresh = Freshness(
+                        source=SOURCE,
+                        fetched_at=utc_from_timestamp(hit.fetched_at),
+                        from_cache=True,
+                    )
+                    return Fetched(rows, fresh)
+                except SavantError as exc:
+                    log.warning("savantsdk: cached leaderboard %s unreadable (%s)", path, exc)
+        client = self._client
+
+        async def attempt() -> tuple[list[T], str]:
+            settings = client.settings(SOURCE)
+            response = await send(
+                client.http(SOURCE),
+                SOURCE,
+                "GET",
+                path,
+                params=params,
+                total_timeout_s=settings.timeout.total_s,
+            )
+            raw = decompress(response.content)
+            rows = parse(raw)
+            for i, row in enumerate(rows):
+                pid = getattr(row, "player_id", None)
+                if isinstance(pid, bool) or not isinstance(pid, int) or pid <= 0:
+                    raise SourceDecodeError(
+                        f"invalid payload: row {i} player_id {pid!r} is not an MLBAM id",
+                        source=SOURCE,
+                    )
+            return rows, raw.decode("utf-8", "replace")
+
+        rows, text = await client.executor(SOURCE).call(
+            attempt, key=cache_key(SOURCE, "request", path, params=params), lane=lane
+        )
+        now = client.clock.time()
+        if cache is not None:
+            kind = "immutable" if year < self._now().year else "reference"
+            await cache.set(key, _RawPayload((text,), now), kind=kind, type_=_RawPayload)
+        return Fetched(rows, Freshness(source=SOURCE, fetched_at=utc_from_timestamp(now)))
+
+    @staticmethod
+    async def _reparse(hit: Any, parse: Callable[[bytes], list[T]]) -> list[T]:
+        if not isinstance(hit, _RawPayload) or not hit.payloads:
+            raise SourceDecodeError("cached leaderboard entry has no payload", source=SOURCE)
+        return parse(hit.payloads[0].encode("utf-8"))
+
+    async def expected_statistics(
+        self,
+        year: int,
+        *,
+        player_type: PlayerType = "batter",
+        min_pa: int | str = "q",
+        lane: Lane = Lane.HISTORICAL,
+    ) -> Fetched[list[ExpectedStatsRow]]:
+        """``/leaderboard/expected_statistics``: xBA, xSLG, xwOBA per player (``min_pa``:
+        minimum PA, or ``"q"`` for qualified)."""
+        params = {
+            "type": _player_type(player_type),
+            "year": str(_year(year)),
+            "position": "",
+            "team": "",
+            "filterType": "pa",
+            "min": str(min_pa),
+            "csv": "true",
+        }
+        return await self._leaderboard(
+            "/leaderboard/expected_statistics", params, parse_expected_statistics, year, lane
+        )
+
+    async def exit_velocity_barrels(
+        self,
+        year: int,
+        *,
+        player_type: PlayerType = "batter",
+        min_bbe: int | str = "q",
+        lane: Lane = Lane.HISTORICAL,
+    ) -> Fetched[list[ExitVelocityRow]]:
+        """``/leaderboard/statcast``: exit velocity and barrels per player."""
+        params = {
+            "type": _player_type(player_type),
+            "year": str(_year(year)),
+            "position": "",
+            "team": "",
+            "min": str(min_bbe),
+            "csv": "true",
+        }
+        return await self._leaderboard(
+            "/leaderboard/statcast", params, parse_exit_velocity_barrels, year, lane
+        )
+
+    async def percentile_rankings(
+        self,
+        year: int,
+        *,
+        player_type: PlayerType = "batter",
+        min_pa: int | str | None = None,
+        lane: Lane = Lane.HISTORICAL,
+    ) -> Fetched[list[PercentileRankingsRow]]:
+        """``/leaderboard/percentile-rankings``: percentiles 0-100 (``None`` = not qualified)."""
+        params = {
+            "type": _player_type(player_type),
+            "year": str(_year(year)),
+            "position": "",
+            "team": "",
+            "csv": "true",
+        }
+        if min_pa is not None:
+            params["min"] = str(min_pa)
+        return await self._leaderboard(
+            "/leaderboard/percentile-rankings", params, parse_percentile_rankings, year, lane
+        )
+
+
+def _player_type(value: str) -> str:
+    if value not in ("batter", "pitcher"):
+        raise ConfigurationError(
+            f"player_type must be 'batter' or 'pitcher', got {value!r}", setting="player_type"
+        )
+    return value
+
+
+def _year(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 2008 <= value <= 2100:
+        raise ConfigurationError(f"year must be a season (2008..), got {value!r}", setting="year")
+    return value
+
+
+def _game_result(table: StatcastTable, fetched_at: float, *, from_cache: bool) -> StatcastResult:
+    span = table.date_range()
+    return StatcastResult(
+        table=table,
+        days=(span[0],) if span is not None else (),
+        errors={},
+        cached_days=(span[0],) if span is not None and from_cache else (),
+        freshness=Freshness(
+            source=SOURCE, fetched_at=utc_from_timestamp(fetched_at), from_cache=from_cache
+        ),
+    )
+
+
+def _validate_day(table: StatcastTable, day: date) -> None:
+    """Every row of a one-day query must be from that day (else it is not what we asked for)."""
+    span = table.date_range()
+    if span is None:
+        if table.rows and "game_date" in table:
+            raise SourceDecodeError(
+                f"invalid payload: {table.rows} rows without game_date for {day}", source=SOURCE
+            )
+        return
+    if span != (day, day):
+        raise SourceDecodeError(
+            f"invalid payload: the query for {day} returned game dates {span[0]}..{span[1]}",
+            source=SOURCE,
+        )
+
+
+def _validate_ids(table: StatcastTable) -> None:
+    """Ids must be present and positive on every row (``game_pk``, ``batter``, ``pitcher``)."""
+    for name in ("game_pk", "batter", "pitcher"):
+        if name not in table or table.rows == 0:
+            continue
+        col = table.column(name)
+        bad = col.missing | (col.values <= 0) if col.kind == "int" else col.missing
+        if bool(np.any(bad)):
+            row = int(np.argmax(bad))
+            raise SourceDecodeError(
+                f"invalid payload: column {name!r} row {row} is not a well-formed id",
+                source=SOURCE,
+            )
