@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._client import AsyncClient as AsyncClient
 from ._config import (
     ApiKeys as ApiKeys,
     BreakerPolicy as BreakerPolicy,
@@ -37,20 +38,33 @@ from .exceptions import (
     SourceTimeoutError as SourceTimeoutError,
     UnauthorizedError as UnauthorizedError,
 )
+from .executor import (
+    BatchResult as BatchResult,
+    ExecutorMetrics as ExecutorMetrics,
+    Lane as Lane,
+    Outcome as Outcome,
+)
+from .sync import Client as Client
 
 if TYPE_CHECKING:
     __version__: str
 
 __all__ = (
     "ApiKeys",
+    "AsyncClient",
     "BadRequestError",
     "BatchError",
+    "BatchResult",
     "BreakerPolicy",
     "CacheError",
     "CacheSettings",
     "CircuitOpenError",
+    "Client",
     "ConfigurationError",
+    "ExecutorMetrics",
+    "Lane",
     "NotFoundError",
+    "Outcome",
     "PropGenerationError",
     "QuotaExceededError",
     "RateLimit",

@@ -1,0 +1,392 @@
+"""AsyncClient: the composition root.
+
+It owns one :class:`~savantsdk.executor.Executor` and one ``httpx.AsyncClient`` per source
+(both created lazily, on the event loop that uses them), the cache, the clock and the metric
+hooks.  Source clients and the prop engine hang off it.  Dependencies enter through the
+constructor; it closes only what it created.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
+
+import attrs
+import httpx
+
+from ._clock import SystemClock
+from ._config import (
+    SOURCE_NAMES,
+    ApiKeys,
+    BreakerPolicy,
+    CacheSettings,
+    RetryPolicy,
+    SourceSettings,
+    Timeout,
+    default_source_settings,
+)
+from ._http import build_async_client, send
+from .cache import Cache, backend_from_settings
+from .exceptions import ConfigurationError
+from .executor import BatchResult, Executor, ExecutorMetrics, Lane
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from .props import PropsClient
+    from .sources import (
+        MarketLines,
+        OddsApiClient,
+        PrizePicksClient,
+        SavantClient,
+        SportradarClient,
+        StatsApiClient,
+    )
+    from .typing import AsyncCacheBackend, Clock, MetricsHook
+
+__all__ = ("NOT_GIVEN", "AsyncClient", "NotGiven")
+
+log = logging.getLogger("savantsdk")
+
+T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741
+
+
+class NotGiven(enum.Enum):
+    """Sentinel: "use the client default" (``None`` means "disable")."""
+
+    NOT_GIVEN = enum.auto()
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+
+NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+
+
+@attrs.frozen(kw_only=True)
+class _Options:
+    """Everything ``with_options`` can override; kept so copies rebuild faithfully."""
+
+    api_keys: ApiKeys
+    timeout: Timeout | None
+    retry: RetryPolicy | None
+    breaker: BreakerPolicy | None
+    sources: Mapping[str, SourceSettings]
+    base_urls: Mapping[str, str]
+    cache_settings: CacheSettings | None
+    http_transport: httpx.AsyncBaseTransport | None
+
+
+class AsyncClient:
+    """The async savantsdk client.  Use it as an async context manager, or call ``aclose()``.
+
+    ``cache``: NOT_GIVEN builds the cache from ``cache_settings`` (memory by default); ``None``
+    disables caching; any cache object is used as given and not closed by the client.
+    ``sources``: full per-source settings; ``base_urls``: just the base URL per source (point a
+    source at a local server).  ``timeout``/``retry``/``breaker`` apply to every source whose
+    settings were not given explicitly.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_keys: ApiKeys | None = None,
+        timeout: Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        breaker: BreakerPolicy | None = None,
+        sources: Mapping[str, SourceSettings] | None = None,
+        base_urls: Mapping[str, str] | None = None,
+        cache: Cache | NotGiven | None = NOT_GIVEN,
+        cache_settings: CacheSettings | None = None,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        hooks: Sequence[MetricsHook] = (),
+    ) -> None:
+        unknown = set(sources or {}) | set(base_urls or {})
+        unknown -= set(SOURCE_NAMES)
+        if unknown:
+            raise ConfigurationError(
+                f"unknown source(s) {sorted(unknown)}; known: {', '.join(SOURCE_NAMES)}",
+                setting="sources",
+            )
+        self._options = _Options(
+            api_keys=api_keys or ApiKeys(),
+            timeout=timeout,
+            retry=retry,
+            breaker=breaker,
+            sources=dict(sources or {}),
+            base_urls=dict(base_urls or {}),
+            cache_settings=cache_settings,
+            http_transport=http_transport,
+        )
+        self._clock: Clock = clock or SystemClock()
+        self._hooks = tuple(hooks)
+        self._settings: dict[str, SourceSettings] = {
+            name: self._build_settings(name) for name in SOURCE_NAMES
+        }
+        self._executors: dict[str, Executor] = {}
+        self._http: dict[str, httpx.AsyncClient] = {}
+        self._owns_cache = isinstance(cache, NotGiven)
+        self._cache_backend: AsyncCacheBackend | None = None
+        self._cache: Cache | None
+        if isinstance(cache, NotGiven):
+            self._cache_backend = backend_from_settings(
+                cache_settings or CacheSettings(), clock=self._clock
+            )
+            self._cache = (
+                None
+                if self._cache_backend is None
+                else Cache(self._cache_backend, clock=self._clock, metrics_hook=_first(hooks))
+            )
+        else:
+            self._cache = cache
+        self._cache_entered = False
+        self._closed = False
+        self._namespaces: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ settings
+
+    def _build_settings(self, name: str) -> SourceSettings:
+        opts = self._options
+        if name in opts.sources:
+            return opts.sources[name]
+        overrides: dict[str, Any] = {}
+        if opts.timeout is not None:
+            overrides["timeout"] = opts.timeout
+        if opts.retry is not None:
+            overrides["retry"] = opts.retry
+        if opts.breaker is not None:
+            overrides["breaker"] = opts.breaker
+        if name in opts.base_urls:
+            overrides["base_url"] = opts.base_urls[name].rstrip("/")
+        return default_source_settings(name, **overrides)
+
+    def settings(self, source: str) -> SourceSettings:
+        """The effective settings of one source."""
+        try:
+            return self._settings[source]
+        except KeyError:
+            raise ConfigurationError(
+                f"unknown source {source!r}; known: {', '.join(SOURCE_NAMES)}", setting="source"
+            ) from None
+
+    @property
+    def api_keys(self) -> ApiKeys:
+        return self._options.api_keys
+
+    @property
+    def cache(self) -> Cache | None:
+        """The cache in use (None when disabled)."""
+        return self._cache
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    def with_options(self, **overrides: Any) -> AsyncClient:
+        """A new client with some constructor options replaced.  It shares this client's cache
+        (unless ``cache=`` is given) but has its own executors and connections."""
+        opts = attrs.asdict(self._options, recurse=False)
+        cache = overrides.pop("cache", self._cache if self._cache is not None else None)
+        clock = overrides.pop("clock", self._clock)
+        hooks = overrides.pop("hooks", self._hooks)
+        bad = set(overrides) - set(opts)
+        if bad:
+            raise ConfigurationError(f"unknown option(s) {sorted(bad)}", setting="with_options")
+        opts.update(overrides)
+        return AsyncClient(cache=cache, clock=clock, hooks=hooks, **opts)
+
+    # ------------------------------------------------------------------ source clients
+
+    def _namespace(self, name: str, build: Callable[[], T]) -> T:
+        got = self._namespaces.get(name)
+        if got is None:
+            got = self._namespaces[name] = build()
+        return cast("T", got)
+
+    @property
+    def savant(self) -> SavantClient:
+        """Baseball Savant: Statcast search and leaderboards."""
+        from .sources import SavantClient
+
+        return self._namespace("savant", lambda: SavantClient(self))
+
+    @property
+    def statsapi(self) -> StatsApiClient:
+        """The MLB Stats API: schedule, lineups, feeds, boxscores, people, stats, rosters."""
+        from .sources import StatsApiClient
+
+        return self._namespace("statsapi", lambda: StatsApiClient(self))
+
+    @property
+    def prizepicks(self) -> PrizePicksClient:
+        """PrizePicks projections."""
+        from .sources import PrizePicksClient
+
+        return self._namespace("prizepicks", lambda: PrizePicksClient(self))
+
+    @property
+    def odds_api(self) -> OddsApiClient:
+        """The Odds API: events, odds, player props, credits."""
+        from .sources import OddsApiClient
+
+        return self._namespace("odds_api", lambda: OddsApiClient(self))
+
+    @property
+    def sportradar(self) -> SportradarClient:
+        """SportRadar MLB: schedule, boxscores, play by play."""
+        from .sources import SportradarClient
+
+        return self._namespace("sportradar", lambda: SportradarClient(self))
+
+    @property
+    def lines(self) -> MarketLines:
+        """Player-prop lines: The Odds API with the PrizePicks fallback."""
+        from .sources import MarketLines
+
+        return self._namespace(
+            "lines",
+            lambda: MarketLines(self, odds_api=self.odds_api, prizepicks=self.prizepicks),
+        )
+
+    @property
+    def props(self) -> PropsClient:
+        """The prop engine on live sources (``await client.props.generate(date)``)."""
+        from .props import PropsClient
+
+        return self._namespace("props", lambda: PropsClient(self))
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("this savantsdk client is closed")
+
+    def executor(self, source: str) -> Executor:
+        """The executor every call to ``source`` goes through (created on first use)."""
+        self._check_open()
+        ex = self._executors.get(source)
+        if ex is None:
+            ex = Executor(self.settings(source), clock=self._clock, hooks=self._hooks)
+            self._executors[source] = ex
+        return ex
+
+    def http(self, source: str) -> httpx.AsyncClient:
+        """The pooled httpx client of ``source`` (created on first use)."""
+        self._check_open()
+        client = self._http.get(source)
+        if client is None:
+            client = build_async_client(
+                self.settings(source), transport=self._options.http_transport
+            )
+            self._http[source] = client
+        return client
+
+    async def request(
+        self,
+        source: str,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        lane: Lane = Lane.PROPS,
+        key: str | None = None,
+    ) -> httpx.Response:
+        """One upstream request through the source's executor (limits, retries, breaker,
+        coalescing on ``key``).  Returns the response with its body read; errors are typed."""
+        settings = self.settings(source)
+        client = self.http(source)
+
+        async def attempt() -> httpx.Response:
+            return await send(
+                client,
+                source,
+                method,
+                path,
+                params=params,
+                headers=headers,
+                total_timeout_s=settings.timeout.total_s,
+            )
+
+        return await self.executor(source).call(attempt, key=key, lane=lane)
+
+    async def map(
+        self,
+        source: str,
+        fn: Callable[[I], Awaitable[T]],
+        items: Iterable[I],
+        *,
+        key: Callable[[I], str | None] | None = None,
+        lane: Lane = Lane.PROPS,
+        batch_size: int = 50,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> BatchResult[I, T]:
+        """Run ``fn`` over ``items`` through ``source``'s executor: one outcome per input."""
+        return await self.executor(source).map(
+            fn, items, key=key, lane=lane, batch_size=batch_size, on_progress=on_progress
+        )
+
+    def metrics(self) -> dict[str, ExecutorMetrics]:
+        """A snapshot of every executor that has been used, by source name."""
+        return {name: ex.metrics() for name, ex in self._executors.items()}
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def aclose(self) -> None:
+        """Close executors, connections and the cache this client created.  Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for ex in self._executors.values():
+            await ex.aclose()
+        for client in self._http.values():
+            await client.aclose()
+        if self._owns_cache and self._cache is not None:
+            if self._cache_entered:
+                await self._cache.__aexit__(None, None, None)
+            await self._cache.aclose()
+        if self._cache_backend is not None:
+            await self._cache_backend.aclose()
+        self._executors.clear()
+        self._http.clear()
+
+    async def __aenter__(self) -> AsyncClient:
+        self._check_open()
+        if self._owns_cache and self._cache is not None and not self._cache_entered:
+            # lets stale-while-revalidate refresh in the cache's own task group
+            await self._cache.__aenter__()
+            self._cache_entered = True
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True) and (self._http or self._executors):
+            warnings.warn(
+                f"unclosed {self!r}: use 'async with AsyncClient()' or 'await client.aclose()'",
+                ResourceWarning,
+                stacklevel=2,
+            )
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        cache = type(self._cache).__name__ if self._cache is not None else "None"
+        return f"<AsyncClient {state} cache={cache} sources={list(self._settings)}>"
+
+
+def _first(hooks: Sequence[MetricsHook]) -> MetricsHook | None:
+    return hooks[0] if hooks else None
