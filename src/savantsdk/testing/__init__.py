@@ -1,0 +1,27 @@
+"""Test helpers: a fake upstream server for all five sources, a simulated league, a fake clock.
+
+``FakeUpstream`` needs the ``savantsdk[testing]`` extra (uvicorn, starlette); importing this
+package does not.
+"""
+
+from .._clock import FakeClock as FakeClock
+from ._faults import (
+    FaultConfig as FaultConfig,
+    Latency as Latency,
+    RecordedRequest as RecordedRequest,
+    RouteFaults as RouteFaults,
+)
+from ._league import PropLine as PropLine, SimulatedLeague as SimulatedLeague
+from ._server import FakeUpstream as FakeUpstream, Saturation as Saturation
+
+__all__ = (
+    "FakeClock",
+    "FakeUpstream",
+    "FaultConfig",
+    "Latency",
+    "PropLine",
+    "RecordedRequest",
+    "RouteFaults",
+    "Saturation",
+    "SimulatedLeague",
+)
