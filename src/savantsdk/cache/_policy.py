@@ -31,6 +31,7 @@ from ._codec import (
     EntryHeader,
     decode,
     encode,
+    peek_header,
     zstd_available,
 )
 from ._memory import MemoryCache
@@ -314,7 +315,7 @@ class Cache:
         memo = self._memo
         if memo is not None:
             hit = memo.get(key)
-            if hit is not None and hit[0] is raw and hit[1] is type_:
+            if hit is not None and hit[0] is raw and (hit[1] is type_ or hit[1] == type_):
                 return hit[2]
         try:
             header, value = decode(raw, type_)
@@ -327,18 +328,24 @@ class Cache:
             self._event("cache.corrupt", reason="type tag mismatch")
             return None
         found = _Found(header, value)
-        if memo is not None and len(raw) <= self._memo_max_bytes // 8:
-            old = memo.pop(key, None)
-            if old is not None:
-                self._memo_bytes -= len(old[0])
-            while memo and (
-                len(memo) >= self._memo_entries
-                or self._memo_bytes + len(raw) > self._memo_max_bytes
-            ):
-                self._memo_bytes -= len(memo.pop(next(iter(memo)))[0])
-            memo[key] = (raw, type_, found)
-            self._memo_bytes += len(raw)
+        self._remember(key, raw, type_, found)
         return found
+
+    def _remember(self, key: str, raw: bytes, type_: Any, found: _Found) -> None:
+        memo = self._memo
+        if memo is None:
+            return
+        old = memo.pop(key, None)
+        if old is not None:
+            self._memo_bytes -= len(old[0])
+        if len(raw) > self._memo_max_bytes // 8:
+            return
+        while memo and (
+            len(memo) >= self._memo_entries or self._memo_bytes + len(raw) > self._memo_max_bytes
+        ):
+            self._memo_bytes -= len(memo.pop(next(iter(memo)))[0])
+        memo[key] = (raw, type_, found)
+        self._memo_bytes += len(raw)
 
     def _encode(self, value: Any, ttl: Ttl, type_: Any, ttl_s: float | None) -> bytes | None:
         now = self._clock.time()
@@ -386,6 +393,11 @@ class Cache:
             self._backend_failed("set", exc)
             return
         self._metrics.sets += len(encoded)
+        if self._memo is not None and type_ is not None:
+            # A typed write is what the next typed read would decode: remember it now so the
+            # first warm read skips the decode too (the memory backend keeps these bytes).
+            for key, raw in encoded.items():
+                self._remember(key, raw, type_, _Found(peek_header(raw), items[key]))
 
     def _is_fresh(self, header: EntryHeader) -> bool:
         return header.soft_expires_at == 0.0 or self._clock.time() < header.soft_expires_at
