@@ -286,7 +286,11 @@ def devig_implied(
         def f_or(c: float) -> float:
             return sum(or_p(c)) - 1.0
 
-        if margin > 0:
+        if n == 2 and margin != 0:
+            # Closed form for a two-way market: odds(q_i) = odds(p_i) / c and q_1 + q_2 = 1
+            # mean odds(q_1) * odds(q_2) = 1, so c = sqrt(odds(p_1) * odds(p_2)).
+            param = math.sqrt(raw[0] / (1.0 - raw[0]) * raw[1] / (1.0 - raw[1]))
+        elif margin > 0:
             param = _bisect(f_or, *_expand(f_or, 1.0, 2.0))
         elif margin < 0:
             param = _bisect(f_or, 1e-12, 1.0)

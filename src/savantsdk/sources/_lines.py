@@ -266,9 +266,12 @@ class MarketLines:
                     bookmakers=bookmakers,
                     odds_format=odds_format,
                 )
-                for fetched in results:
-                    freshness.append(fetched.freshness)
-                    lines.extend(_odds_lines(fetched.value, wanted))
+                freshness.extend(fetched.freshness for fetched in results)
+
+                def flatten() -> list[PlayerLine]:  # thousands of rows: off the event loop
+                    return [ln for f in results for ln in _odds_lines(f.value, wanted)]
+
+                lines.extend(await anyio.to_thread.run_sync(flatten))
                 if failed is not None:
                     raise failed
             except FALLBACK_ERRORS as exc:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, Literal, TypeVar
 
+import anyio
 import attrs
 import numpy as np
 
@@ -290,12 +291,18 @@ class SavantClient:
             params=list(params),
             total_timeout_s=settings.timeout.total_s,
         )
-        raw = decompress(response.content)
-        table = parse_statcast_csv(raw, source_day=day, lazy=lazy)
-        if day is not None:
-            _validate_day(table, day)
-        _validate_ids(table)
-        return table, raw.decode("utf-8", "replace")
+
+        def parse() -> tuple[StatcastTable, str]:
+            raw = decompress(response.content)
+            table = parse_statcast_csv(raw, source_day=day, lazy=lazy)
+            if day is not None:
+                _validate_day(table, day)
+            _validate_ids(table)
+            return table, raw.decode("utf-8", "replace")
+
+        # A day is megabytes of CSV: parse it in a worker thread so the event loop keeps
+        # granting rate-limit slots and reading other responses meanwhile.
+        return await anyio.to_thread.run_sync(parse)
 
     def _from_payload(
         self, payload: _RawPayload, day: date | None, *, lazy: bool = False

@@ -126,10 +126,11 @@ class StatsApiClient:
     """
 
     _client: Any  # savantsdk.AsyncClient
-    people_batch_size: int = attrs.field(default=50, validator=_positive_int)
+    people_batch_size: int = attrs.field(default=100, validator=_positive_int)
     people_window_s: float = attrs.field(default=0.01, validator=_non_negative)
     _loader: Loader[int, Person] | None = attrs.field(default=None, init=False)
     _final_games: set[int] = attrs.field(factory=set, init=False)
+    _starts: dict[int, datetime] = attrs.field(factory=dict, init=False)  # pre-game first pitch
 
     def __repr__(self) -> str:
         return f"StatsApiClient(people_batch_size={self.people_batch_size})"
@@ -264,6 +265,21 @@ class StatsApiClient:
         for game in games:
             if game.status.is_final:
                 self._final_games.add(game.game_pk)
+                self._starts.pop(game.game_pk, None)
+            elif (game.status.abstract_game_state or "").lower() == "preview" and game.game_date:
+                self._starts[game.game_pk] = game.game_date
+            else:
+                self._starts.pop(game.game_pk, None)
+
+    def _box_kind(self, game_pk: int, final: bool) -> str:
+        """Cache kind of a boxscore: immutable once Final; ``schedule`` (minutes) while the
+        game is more than that TTL from its first pitch; ``live`` (seconds) otherwise."""
+        if final:
+            return "immutable"
+        start = self._starts.get(game_pk)
+        if start is not None and (start - utc_from_timestamp(self._now())).total_seconds() > 600:
+            return "schedule"
+        return "live"
 
     async def is_final(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> bool:
         """Whether the game is Final (remembered once seen; else asks the schedule)."""
@@ -315,7 +331,7 @@ class StatsApiClient:
         out = Fetched(box, self._freshness(self._now()))
         if cache is not None:
             final = await self.is_final(pk, lane=lane)
-            await cache.set(key, out, kind="immutable" if final else "live", type_=envelope)
+            await cache.set(key, out, kind=self._box_kind(pk, final), type_=envelope)
         return out
 
     # ------------------------------------------------------------------ people
@@ -372,16 +388,38 @@ class StatsApiClient:
         """Many people: one outcome per id, in order (a missing id is a ``NotFoundError``)."""
         ids = tuple(person_ids)
         outcomes: list[Outcome[Person] | None] = [None] * len(ids)
-
-        async def one(i: int, pid: int) -> None:
+        checked: dict[int, int] = {}
+        for i, raw in enumerate(ids):
             try:
-                outcomes[i] = Outcome(value=await self.person(pid))
+                checked[i] = _arg_id(raw, "person_id")
+            except ConfigurationError as exc:
+                outcomes[i] = Outcome(error=exc)
+        cache = self._client.cache
+        keys = {i: cache_key(SOURCE, "person", pid) for i, pid in checked.items()}
+        if cache is not None and keys:  # one round trip for every cached person
+            hits = await cache.get_many(list(keys.values()), Person)
+            for i, hit in zip(keys, hits, strict=True):
+                if hit is not None:
+                    outcomes[i] = Outcome(value=hit)
+        missing = [i for i in checked if outcomes[i] is None]
+        loaded: dict[str, Person] = {}
+        loader = self._people_loader()
+
+        async def one(i: int) -> None:
+            try:
+                person = await loader.load(checked[i])
             except Exception as exc:  # noqa: BLE001 - partial failure is data
                 outcomes[i] = Outcome(error=exc)
+            else:
+                outcomes[i] = Outcome(value=person)
+                loaded[keys[i]] = person
 
-        async with anyio.create_task_group() as tg:
-            for i, pid in enumerate(ids):
-                tg.start_soon(one, i, pid)
+        if missing:
+            async with anyio.create_task_group() as tg:
+                for i in missing:
+                    tg.start_soon(one, i)
+            if cache is not None and loaded:
+                await cache.set_many(loaded, kind="reference", type_=Person)
         return BatchResult(items=ids, outcomes=tuple(o for o in outcomes if o is not None))
 
     async def search_people(

@@ -1403,6 +1403,8 @@ PITCHER_MARKETS: Final[Mapping[str, tuple[str, ...]]] = {
     "pitcher_outs": ("K", "OIP"),
 }
 _TB: Final = {"1B": 1, "2B": 2, "3B": 3, "HR": 4}
+_BF_OVERSHOOT: Final = 2.2
+_BF_SD: Final = 3.2
 
 
 @attrs.frozen
@@ -1496,11 +1498,14 @@ def _prop_line(league: SimulatedLeague, game: Game, player_id: int, market: str)
         rates = [league.matchup_rates(league.players[b], player) for b in lineup]
         probs = {k: mean([r[k] for r in rates]) for k in OUTCOMES}
         per = _per_event_dist(probs, market, PITCHER_MARKETS[market])
-        t = player.bf_tendency or 4.5
+        # A starter leaves at the end of the inning in which he passes his target (drawn
+        # around his tendency with sd 3), so he faces ~2.2 batters more than the tendency
+        # (measured over 246 simulated starts) with a spread of ~3.2.
+        t = (player.bf_tendency or 4.5) + _BF_OVERSHOOT
         parts = []
-        for d in range(-4, 5):
+        for d in range(-7, 8):
             n = max(1, round(t) + d)
-            parts.append((math.exp(-d * d / 8.0), _power(per, n)))
+            parts.append((math.exp(-d * d / (2 * _BF_SD**2)), _power(per, n)))
         total_w = sum(w for w, _ in parts)
         dist = _mixture((w / total_w, d) for w, d in parts)
     else:

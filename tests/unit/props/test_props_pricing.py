@@ -327,3 +327,20 @@ def test_prizepicks_bad_input() -> None:
         assess_prizepicks_line(0.5, 0.5, line=1.5, odds_type="taco")
     with pytest.raises(PropGenerationError, match="line 0"):
         assess_prizepicks_line(0.5, 0.5, line=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(min_value=0.02, max_value=0.98),
+    st.floats(min_value=0.02, max_value=0.98),
+)
+def test_two_way_odds_ratio_closed_form_matches_the_logit_shift(a: float, b: float) -> None:
+    # For two outcomes the odds-ratio and logit-shift methods are the same model; the
+    # closed form c = sqrt(odds_a * odds_b) must agree with the logit root to 1e-9.
+    if abs(a + b - 1.0) < 1e-9:
+        return
+    ratio = devig_implied([a, b], method="odds_ratio")
+    shift = devig_implied([a, b], method="logit")
+    assert sum(ratio.probabilities) == pytest.approx(1.0, abs=1e-12)
+    for x, y in zip(ratio.probabilities, shift.probabilities, strict=True):
+        assert x == pytest.approx(y, abs=1e-9)

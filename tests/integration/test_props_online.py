@@ -1,0 +1,175 @@
+"""``client.props.generate(date)`` end to end over loopback HTTP against ``FakeUpstream``.
+
+The slate, the Statcast history and the market lines all come through the real source
+clients; nothing is stubbed below the HTTP layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from savantsdk import ApiKeys, AsyncClient, Client, RetryPolicy, SourceServerError
+from savantsdk.props import BATTER_STATS, DEFAULT_LINES, PITCHER_STATS, Stat
+from savantsdk.testing import FakeUpstream, SimulatedLeague
+
+pytestmark = pytest.mark.anyio
+
+HISTORY_DAYS = 4
+NO_RETRY = RetryPolicy(max_attempts=1, initial_backoff_s=0, max_backoff_s=0)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeUpstream]:
+    league = SimulatedLeague(seed=5, days=HISTORY_DAYS + 1)
+    last = league.dates[-1]
+    # 16:00 UTC on the slate's day: early games have posted lineups, night games do not.
+    with FakeUpstream(league, now=datetime(last.year, last.month, last.day, 16, tzinfo=UTC)) as f:
+        yield f
+
+
+@pytest.fixture
+def fake(server: FakeUpstream) -> Iterator[FakeUpstream]:
+    server.clear_faults()
+    server.reset_counts()
+    yield server
+    server.clear_faults()
+
+
+def make_client(fake: FakeUpstream, **kw: object) -> AsyncClient:
+    return AsyncClient(
+        base_urls=fake.base_urls,
+        api_keys=ApiKeys(odds_api=fake.api_keys["odds_api"]),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def slate_day(fake: FakeUpstream) -> date:
+    return fake.league.dates[-1]
+
+
+async def test_generate_prices_every_scheduled_game_and_a_second_cycle_is_free(
+    fake: FakeUpstream,
+) -> None:
+    day = slate_day(fake)
+    scheduled = list(fake.league.games_on(day))
+    async with make_client(fake) as client:
+        props = await client.props.generate(day, history_days=HISTORY_DAYS)
+        report = client.props.last_report
+        assert report is not None
+        assert report.games_scheduled == len(scheduled)
+        assert sorted(report.games_priced) == sorted(g.game_pk for g in scheduled)
+        assert report.skipped_games == {}
+        # some lineups are not posted at 16:00 UTC: those games use the last known nine
+        assert 0 < len(report.projected_lineups) < len(scheduled)
+        assert report.history_errors == {}
+        assert report.history_pas > 1000
+        assert report.lines_served_by == ("odds_api",)
+        assert report.lines_total > 0
+        assert props.line_report["matched"] > 0
+        assert {p.game_pk for p in props} == {g.game_pk for g in scheduled}
+        # 9 batters per side and 2 starters per game, every batter and pitcher stat
+        batters = {p.player_id for p in props if p.role == "batter"}
+        pitchers = {p.player_id for p in props if p.role == "pitcher"}
+        assert len(pitchers) == 2 * len(scheduled)
+        assert len(batters) >= 17 * len(scheduled)  # a player can start both DH games
+        assert {p.stat for p in props if p.role == "batter"} == set(BATTER_STATS)
+        assert {p.stat for p in props if p.role == "pitcher"} == set(PITCHER_STATS)
+        for p in props:
+            assert p.data_through == day - timedelta(days=1)
+            assert p.player  # names come from the Stats API people endpoint
+            assert abs(float(p.distribution.pmf.sum()) - 1.0) < 1e-9
+        first = fake.count()
+        assert first > 0
+
+        fake.reset_counts()
+        again = await client.props.generate(day, history_days=HISTORY_DAYS)
+        assert fake.count() == 0  # every input came from the cache
+        assert client.props.last_report is not None
+        assert client.props.last_report.props_memoized
+        assert [(p.player_id, p.stat) for p in again] == [(p.player_id, p.stat) for p in props]
+
+
+async def test_probable_starters_face_the_other_lineup(fake: FakeUpstream) -> None:
+    day = slate_day(fake)
+    async with make_client(fake) as client:
+        slate, _ = await client.props.slate(day)
+    by_pk = {g.game_pk: g for g in fake.league.games_on(day)}
+    assert slate.games
+    for g in slate.games:
+        truth = by_pk[g.game_pk]
+        assert g.home_starter == truth.home_starter
+        assert g.away_starter == truth.away_starter
+
+
+async def test_lines_outage_falls_back_to_prizepicks(fake: FakeUpstream) -> None:
+    fake.faults("odds_api", "*", server_error=1.0)
+    day = slate_day(fake)
+    async with make_client(fake, retry=NO_RETRY) as client:
+        props = await client.props.generate(day, history_days=HISTORY_DAYS, markets=["hits"])
+        report = client.props.last_report
+    assert report is not None
+    assert report.lines_served_by == ("prizepicks",)
+    assert report.lines_fallback_reason is not None
+    assert "SourceServerError" in report.lines_fallback_reason
+    assert {p.stat for p in props} == {Stat.HITS}
+    priced = [m for p in props for ln in p.lines for m in ln.markets]
+    assert priced
+    assert {m.source for m in priced} == {"prizepicks"}
+
+
+async def test_every_lines_source_down_still_prices_at_default_lines(fake: FakeUpstream) -> None:
+    fake.faults("odds_api", "*", server_error=1.0)
+    fake.faults("prizepicks", "*", server_error=1.0)
+    day = slate_day(fake)
+    async with make_client(fake, retry=NO_RETRY) as client:
+        props = await client.props.generate(day, history_days=HISTORY_DAYS, markets=["hits"])
+        report = client.props.last_report
+    assert report is not None
+    assert report.lines_error is not None
+    assert report.lines_error.startswith("SourceServerError")
+    assert len(props) > 0
+    assert all(not ln.markets for p in props for ln in p.lines)
+    assert {ln.line for p in props for ln in p.lines} == set(DEFAULT_LINES[Stat.HITS])
+
+
+async def test_a_failed_history_day_is_reported_not_fatal(fake: FakeUpstream) -> None:
+    day = slate_day(fake)
+    bad = day - timedelta(days=2)
+    fake.faults("savant", "/statcast_search/*", error_csv=1.0)
+    async with make_client(fake, retry=NO_RETRY) as client:
+        # warm the other days first so that only the faulted requests fail
+        fake.clear_faults()
+        for d in range(1, HISTORY_DAYS + 1):
+            if day - timedelta(days=d) != bad:
+                await client.savant.statcast(day - timedelta(days=d))
+        fake.faults("savant", "/statcast_search/*", error_csv=1.0)
+        props = await client.props.generate(day, history_days=HISTORY_DAYS, lines=False)
+        report = client.props.last_report
+    assert report is not None
+    assert set(report.history_errors) == {bad}
+    assert "Query Timeout" in report.history_errors[bad]
+    assert len(props) > 0
+
+
+async def test_schedule_failure_raises_the_typed_error(fake: FakeUpstream) -> None:
+    fake.faults("statsapi", "/api/v1/schedule", server_error=1.0)
+    async with make_client(fake, retry=NO_RETRY) as client:
+        with pytest.raises(SourceServerError) as info:
+            await client.props.generate(slate_day(fake), history_days=HISTORY_DAYS, lines=False)
+    assert info.value.source == "statsapi"
+
+
+def test_blocking_client_generates_the_same_props(server: FakeUpstream) -> None:
+    server.clear_faults()
+    day = server.league.dates[-1]
+    with Client(
+        base_urls=server.base_urls, api_keys=ApiKeys(odds_api=server.api_keys["odds_api"])
+    ) as client:
+        props = client.props.generate(
+            day, history_days=HISTORY_DAYS, markets=["pitcher_strikeouts"]
+        )
+    assert len(props) == 2 * len(server.league.games_on(day))
+    assert all(p.stat is Stat.PITCHER_STRIKEOUTS for p in props)
