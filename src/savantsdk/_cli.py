@@ -1,12 +1,322 @@
-"""The ``savantsdk`` command line."""
+"""The ``savantsdk`` command line.
+
+Subcommands register themselves in :data:`SUBCOMMANDS` (name -> (add_arguments, handler)), so a
+new one (``demo``, ...) is one function pair and one entry.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+import orjson
 
 from .__about__ import version
+from .exceptions import SavantError
+
+Handler = Callable[[argparse.Namespace], int]
+AddArguments = Callable[[argparse.ArgumentParser], None]
+
+#: Default people register (MLBAM id <-> name), looked up next to the Statcast data.
+PEOPLE_FILE = Path("chadwick") / "people_mlbam_mlb2015plus.csv"
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _statcast_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.iterdir()
+                if f.name.endswith((".csv", ".csv.gz"))
+                and f.is_file()
+                and not f.name.upper().startswith(("MANIFEST", "README"))
+            )
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise SavantError(f"--statcast {raw}: no such file or directory")
+    if not files:
+        raise SavantError("--statcast: no .csv or .csv.gz files found")
+    return files
+
+
+def _load_statcast(paths: Sequence[str]) -> Any:
+    from .sources import PlateAppearances, ingest_statcast
+
+    t0 = time.perf_counter()
+    files = _statcast_files(paths)
+    pas = PlateAppearances.concat([ingest_statcast(f) for f in files])
+    print(
+        f"ingested {len(pas)} plate appearances from {len(files)} file(s) "
+        f"in {time.perf_counter() - t0:.2f} s",
+        file=sys.stderr,
+    )
+    return pas
+
+
+def _people_path(args: argparse.Namespace) -> Path | None:
+    if args.people:
+        return Path(args.people)
+    env = os.environ.get("SAVANTSDK_SHARED_DATA")
+    candidates = [Path(env) / PEOPLE_FILE] if env else []
+    for raw in args.statcast or ():
+        candidates.extend(parent / PEOPLE_FILE for parent in Path(raw).resolve().parents)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+# --------------------------------------------------------------------------------------------
+# props
+
+
+def _add_props(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--date", type=_date, required=True, help="game date (YYYY-MM-DD)")
+    p.add_argument(
+        "--statcast",
+        action="append",
+        metavar="PATH",
+        help="local Statcast CSV file or directory (repeatable); history = rows before --date, "
+        "the day's lineups and starters from the day's rows",
+    )
+    p.add_argument(
+        "--lines",
+        action="append",
+        metavar="FILE",
+        default=[],
+        help="recorded PrizePicks or Odds API JSON (auto-detected; repeatable)",
+    )
+    p.add_argument("--model", default="default", help="rate model name (default: default)")
+    p.add_argument("--stat", action="append", metavar="STAT", help="only these stats")
+    p.add_argument("--game", action="append", type=int, metavar="GAME_PK", help="only these games")
+    p.add_argument("--people", metavar="CSV", help="Chadwick register for player names")
+    p.add_argument("--min-edge", type=float, default=None, help="keep props with edge >= this")
+    p.add_argument("--top", type=int, default=None, help="print the N rows with the best edge")
+    p.add_argument(
+        "--history-days",
+        type=int,
+        default=45,
+        help="online mode: days of Statcast before --date to fit on (default 45)",
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON list of prop rows")
+
+
+def _sort_key(row: dict[str, Any]) -> tuple[int, float]:
+    e = row.get("edge")
+    return (0, -float(e)) if e is not None else (1, 0.0)
+
+
+def _run_props_online(args: argparse.Namespace) -> Any:
+    """Slate, history and lines from the live sources (base URLs and keys from SAVANTSDK_*)."""
+    from ._client import AsyncClient
+
+    async def run() -> Any:
+        async with AsyncClient() as client:
+            result = await client.props.generate(
+                args.date,
+                markets=args.stat,
+                games=args.game,
+                min_edge=args.min_edge,
+                model=args.model,
+                history_days=args.history_days,
+            )
+            report = client.props.last_report
+            if report is not None:
+                print(
+                    f"{args.date}: {len(report.games_priced)}/{report.games_scheduled} games "
+                    f"priced ({len(report.projected_lineups)} with projected lineups), "
+                    f"{report.history_pas} history PAs, {len(report.history_errors)} history "
+                    f"day(s) failed, {report.lines_total} lines from "
+                    f"{'+'.join(report.lines_served_by) or 'none'}"
+                    + (f" ({report.lines_error})" if report.lines_error else ""),
+                    file=sys.stderr,
+                )
+            return result
+
+    return anyio.run(run)
+
+
+def _run_props(args: argparse.Namespace) -> int:
+    if not args.statcast:
+        if args.lines:
+            raise SavantError("--lines needs --statcast (offline mode)")
+        return _print_props(args, _run_props_online(args), {})
+    from .props._generate import generate_from_statcast
+    from .props._markets import MarketLine, read_lines_file
+    from .props._names import load_people
+
+    pas = _load_statcast(args.statcast)
+    lines: list[MarketLine] = []
+    skipped_total: dict[str, int] = {}
+    for f in args.lines:
+        lf = read_lines_file(f)
+        lines.extend(lf.lines)
+        for k, v in lf.skipped.items():
+            skipped_total[k] = skipped_total.get(k, 0) + v
+        print(f"{f}: {lf.kind}, {len(lf.lines)} supported line(s)", file=sys.stderr)
+    people = _people_path(args)
+    names = load_people(people) if people else {}
+    if lines and not names:
+        print("warning: no people register found; lines can only match by id", file=sys.stderr)
+    result = generate_from_statcast(
+        pas,
+        args.date,
+        lines=lines,
+        model=args.model,
+        games=args.game,
+        markets=args.stat,
+        min_edge=args.min_edge,
+        player_names=names,
+    )
+    return _print_props(args, result, skipped_total)
+
+
+def _print_props(args: argparse.Namespace, result: Any, skipped_total: dict[str, int]) -> int:
+    rows = result.rows()
+    if args.top is not None:
+        rows = sorted(rows, key=_sort_key)[: args.top]
+    report = dict(result.line_report, **{f"skipped_{k}": v for k, v in skipped_total.items()})
+    print(
+        f"{args.date}: {len(result)} props, model {result.model_name} {result.model_version}; "
+        f"lines {report}" + (f"; {result.reason}" if result.reason else ""),
+        file=sys.stderr,
+    )
+    if args.json:
+        sys.stdout.write(orjson.dumps(rows).decode() + "\n")
+        return 0
+    if not rows:
+        print(f"no props: {result.reason}")
+        return 0
+    shown = rows if args.top is not None else sorted(rows, key=_sort_key)[:25]
+    print(
+        f"{'player':<24}{'stat':<20}{'line':>6}{'p_over':>8}{'p_under':>8}"
+        f"{'fair_o':>8}{'edge':>8}  source"
+    )
+    for r in shown:
+        fo = r["fair_odds_over"]
+        edge = r["edge"]
+        print(
+            f"{(r['player'] or str(r['player_id']))[:23]:<24}{r['stat']:<20}{r['line']:>6g}"
+            f"{r['p_over']:>8.3f}{r['p_under']:>8.3f}"
+            f"{('' if fo is None else f'{fo:+.0f}'):>8}"
+            f"{('' if edge is None else f'{edge:+.3f}'):>8}  {r['line_source']}"
+        )
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# backtest
+
+
+def _add_backtest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--statcast", action="append", metavar="PATH", required=True)
+    p.add_argument("--start", type=_date, required=True, help="first day (YYYY-MM-DD)")
+    p.add_argument("--end", type=_date, required=True, help="last day (YYYY-MM-DD)")
+    p.add_argument(
+        "--model",
+        action="append",
+        metavar="NAME",
+        help="rate model (repeatable: --model default --model naive); default: default",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _run_backtest(args: argparse.Namespace) -> int:
+    from .props._backtest import backtest
+
+    pas = _load_statcast(args.statcast)
+    report = backtest(pas, args.start, args.end, models=args.model or ["default"])
+    out = report.to_json()
+    if args.json:
+        sys.stdout.write(orjson.dumps(out).decode() + "\n")
+        return 0
+    print(
+        f"days {report.days}  games {report.games}  props {report.props}  "
+        f"wall {report.wall_s:.2f} s"
+    )
+    for model in report.models:
+        print(f"\nmodel {model}")
+        print(
+            f"{'family':<20}{'n':>7}{'log_loss':>10}{'league':>10}{'naive':>10}  lines (brier/ece)"
+        )
+        for fam, v in report.families[model].items():
+            lines = "  ".join(
+                f"{ln}: {m['brier']:.4f}/{m['ece']:.4f}" for ln, m in v["lines"].items()
+            )
+            print(
+                f"{fam:<20}{v['n']:>7}{v['log_loss']:>10.4f}{v['log_loss_league']:>10.4f}"
+                f"{v['log_loss_naive']:>10.4f}  {lines}"
+            )
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# demo
+
+
+def _add_demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=2024, help="simulated league seed (default 2024)")
+    p.add_argument(
+        "--history-days", type=int, default=45, help="days of Statcast history (default 45)"
+    )
+    p.add_argument(
+        "--latency-ms", type=float, default=40.0, help="upstream latency per request (default 40)"
+    )
+    p.add_argument("--cycles", type=int, default=2, help="prop cycles to run (default 2)")
+    p.add_argument("--top", type=int, default=15, help="rows in the edge table (default 15)")
+    p.add_argument(
+        "--redis-url",
+        default=None,
+        help="use a memory L1 in front of this Redis (redis://, rediss://, unix://)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from ._demo import DemoOptions, format_demo, run_demo
+
+    result = run_demo(
+        DemoOptions(
+            seed=args.seed,
+            history_days=args.history_days,
+            latency_s=args.latency_ms / 1000.0,
+            cycles=args.cycles,
+            redis_url=args.redis_url,
+            top=args.top,
+        )
+    )
+    if args.json:
+        sys.stdout.write(orjson.dumps(result).decode() + "\n")
+    else:
+        print(format_demo(result))
+    return 0
+
+
+#: name -> (help, add_arguments, handler)
+SUBCOMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
+    "demo": (
+        "offline demo: props for a simulated slate from a local fake upstream, twice",
+        _add_demo,
+        _run_demo,
+    ),
+    "props": ("price player props for a date", _add_props, _run_props),
+    "backtest": ("walk-forward backtest of rate models", _add_backtest, _run_backtest),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"savantsdk {version()}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_text, add, handler) in SUBCOMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        add(sp)
+        sp.set_defaults(handler=handler)
     return parser
 
 
@@ -28,7 +342,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return 0  # pragma: no cover - subcommands are dispatched by their own handlers
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SavantError as exc:
+        print(f"savantsdk {args.command}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,122 @@
+"""``savantsdk props`` and ``savantsdk backtest`` on a few real 2024 days (offline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from savantsdk._cli import main
+
+DataFile = Callable[[str], Path]
+
+
+def _files(data_file: DataFile, first: dt.date, last: dt.date) -> list[str]:
+    out = []
+    d = first
+    while d <= last:
+        out += ["--statcast", str(data_file(f"statcast/2024/sc_{d.isoformat()}.csv.gz"))]
+        d += dt.timedelta(days=1)
+    return out
+
+
+def test_props_json_shape(data_file: DataFile, capsys: pytest.CaptureFixture[str]) -> None:
+    files = _files(data_file, dt.date(2024, 4, 8), dt.date(2024, 4, 12))
+    assert main(["props", "--date", "2024-04-12", *files, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows
+    for key in (
+        "player_id",
+        "player",
+        "stat",
+        "line",
+        "p_over",
+        "p_under",
+        "fair_odds_over",
+        "edge",
+        "line_source",
+    ):
+        assert key in rows[0]
+    assert all(isinstance(r["player_id"], int) for r in rows)
+    assert all(abs(r["p_over"] + r["p_under"] + r["p_push"] - 1.0) < 1e-5 for r in rows)
+    assert {r["line_source"] for r in rows} == {"model"}
+    assert {r["model"] for r in rows} == {"default"}
+
+
+def test_props_with_prizepicks_lines_top(
+    data_file: DataFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = _files(data_file, dt.date(2024, 6, 8), dt.date(2024, 6, 10))
+    lines = str(data_file("markets/prizepicks/projections_all_leagues_2024-06-10.json"))
+    people = str(data_file("chadwick/people_mlbam_mlb2015plus.csv"))
+    argv = ["props", "--date", "2024-06-10", *files, "--lines", lines, "--people", people]
+    assert main([*argv, "--top", "5", "--json"]) == 0
+    captured = capsys.readouterr()
+    rows = json.loads(captured.out)
+    assert len(rows) == 5
+    assert all(r["line_source"] == "prizepicks" for r in rows)
+    edges = [r["edge"] for r in rows]
+    assert edges == sorted(edges, reverse=True)
+    assert "'matched': " in captured.err
+    assert main([*argv, "--top", "3"]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0].startswith("player")
+    assert len(text.splitlines()) == 4
+
+
+def test_props_no_games_day(data_file: DataFile, capsys: pytest.CaptureFixture[str]) -> None:
+    files = _files(data_file, dt.date(2024, 4, 8), dt.date(2024, 4, 9))
+    assert main(["props", "--date", "2024-04-20", *files, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    assert "no games found on 2024-04-20" in captured.err
+
+
+def test_backtest_two_models_json(data_file: DataFile, capsys: pytest.CaptureFixture[str]) -> None:
+    files = _files(data_file, dt.date(2024, 4, 8), dt.date(2024, 4, 12))
+    argv = ["backtest", *files, "--start", "2024-04-11", "--end", "2024-04-12"]
+    assert main([*argv, "--model", "default", "--model", "naive", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"default", "naive"}
+    for obj in out.values():
+        assert obj["days"] == 2
+        assert set(obj) >= {"days", "games", "props", "wall_s", "families"}
+        hits = obj["families"]["hits"]
+        assert set(hits) >= {"n", "log_loss", "log_loss_league", "log_loss_naive", "lines"}
+        assert set(hits["lines"]["0.5"]) >= {"brier", "ece"}
+    assert main([*argv, "--json"]) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert single["model"] == "default"
+    assert single["families"]["walks_allowed"]["lines"]["1.5"]["ece"] >= 0.0
+
+
+def test_errors_are_reported_not_raised(
+    data_file: DataFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = _files(data_file, dt.date(2024, 4, 8), dt.date(2024, 4, 9))
+    bad = tmp_path / "lines.json"
+    bad.write_text("[{")
+    assert main(["props", "--date", "2024-04-09", *files, "--lines", str(bad)]) == 2
+    assert "lines.json" in capsys.readouterr().err
+    assert main(["props", "--date", "2024-04-09", *files, "--model", "gbm"]) == 2
+    assert "unknown rate model 'gbm'" in capsys.readouterr().err
+    assert main(["props", "--date", "2024-04-09", *files, "--stat", "steals"]) == 2
+    assert "'steals'" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "backtest",
+                "--statcast",
+                str(tmp_path / "nope"),
+                "--start",
+                "2024-04-01",
+                "--end",
+                "2024-04-02",
+            ]
+        )
+        == 2
+    )
+    assert "no such file" in capsys.readouterr().err
