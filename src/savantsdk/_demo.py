@@ -258,7 +258,8 @@ def format_demo(result: Mapping[str, Any]) -> str:
         f"{result['history_days']} days of Statcast history, "
         f"{result['latency_s'] * 1000:.0f} ms upstream latency, cache {result['cache']}",
         "",
-        f"top {len(result['top'])} edges",
+        f"top {len(result['top'])} edges (the simulated books price from each player's TRUE "
+        "rates, so a large edge here marks a talent the history has not revealed yet)",
         f"{'player':<24}{'team':<5}{'stat':<20}{'line':>6}{'p_over':>8}{'fair':>7}"
         f"{'side':>7}{'edge':>8}  market",
     ]
