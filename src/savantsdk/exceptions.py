@@ -4,6 +4,7 @@ Every exception the SDK raises on purpose derives from :class:`SavantError`::
 
     SavantError
     ├── ConfigurationError(SavantError, ValueError)   bad setting/argument: names it and its range
+    ├── MissingExtraError(SavantError, ImportError)   optional dependency absent: .extra to install
     ├── SourceError                                   .source, .request (secrets redacted)
     │   ├── SourceConnectionError                     could not connect / connection dropped
     │   │   └── SourceTimeoutError                    connect/read/pool/total deadline passed
@@ -42,6 +43,7 @@ __all__ = (
     "CacheError",
     "CircuitOpenError",
     "ConfigurationError",
+    "MissingExtraError",
     "NotFoundError",
     "PropGenerationError",
     "QuotaExceededError",
@@ -74,6 +76,21 @@ class ConfigurationError(SavantError, ValueError):
     def __init__(self, message: str, *, setting: str | None = None) -> None:
         super().__init__(message)
         self.setting = setting
+
+
+class MissingExtraError(SavantError, ImportError):
+    """An optional dependency is not installed.
+
+    ``.extra`` is the savantsdk extra that installs it (``pip install 'savantsdk[<extra>]'``),
+    ``.package`` the distribution that is missing; ``.name`` (from :class:`ImportError`) the
+    module that failed to import.
+    """
+
+    def __init__(self, message: str, *, extra: str, package: str, module: str) -> None:
+        super().__init__(message)
+        self.extra = extra
+        self.package = package
+        self.name = module
 
 
 class SourceError(SavantError):

@@ -20,6 +20,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._frames import FrameColumn, FrameExport, backtest_columns
+from .._progress import progress_bar
 from ..exceptions import PropGenerationError
 from ..sources import PAOutcome, PlateAppearances
 from ._distributions import Stat
@@ -33,6 +35,7 @@ __all__ = (
     "BacktestReport",
     "actual_counts",
     "backtest",
+    "calibration_bins",
     "expected_calibration_error",
 )
 
@@ -83,6 +86,28 @@ def expected_calibration_error(p: npt.ArrayLike, y: npt.ArrayLike, *, bins: int 
     sp = np.bincount(idx, weights=pa, minlength=bins)
     sy = np.bincount(idx, weights=ya, minlength=bins)
     return float(np.abs(sp - sy).sum() / pa.size)
+
+
+def calibration_bins(p: npt.ArrayLike, y: npt.ArrayLike, *, bins: int = 10) -> dict[str, list[Any]]:
+    """Reliability-diagram data: the ``bins`` equal-width bins of
+    :func:`expected_calibration_error`, each with its ``count``, mean predicted probability
+    ``p_mean`` and observed frequency ``y_mean`` (``None`` for an empty bin), plus ``edges``."""
+    pa = np.asarray(p, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if pa.shape != ya.shape or pa.ndim != 1:
+        raise PropGenerationError(f"p and y must be 1-d of one length, got {pa.shape}, {ya.shape}")
+    if bins < 1:
+        raise PropGenerationError(f"bins must be >= 1, got {bins}")
+    idx = np.minimum((pa * bins).astype(np.int64), bins - 1)
+    n = np.bincount(idx, minlength=bins)
+    sp = np.bincount(idx, weights=pa, minlength=bins)
+    sy = np.bincount(idx, weights=ya, minlength=bins)
+    return {
+        "edges": [round(k / bins, 10) for k in range(bins + 1)],
+        "count": [int(c) for c in n],
+        "p_mean": [float(a / c) if c else None for a, c in zip(sp, n, strict=True)],
+        "y_mean": [float(a / c) if c else None for a, c in zip(sy, n, strict=True)],
+    }
 
 
 def actual_counts(day_pas: PlateAppearances) -> dict[Stat, dict[tuple[int, int], int]]:
@@ -170,8 +195,13 @@ def _settle(
 
 
 @attrs.frozen
-class BacktestReport:
-    """Result of :func:`backtest`; :meth:`to_json` gives the documented JSON shape."""
+class BacktestReport(FrameExport):
+    """Result of :func:`backtest`; :meth:`to_json` gives the documented JSON shape.
+
+    ``calibration``: model -> family -> line -> :func:`calibration_bins` of P(over) (what
+    :func:`savantsdk.plots.plot_calibration` draws).  ``to_pandas()`` / ``to_polars()`` /
+    ``to_arrow()``: one row per (model, family, line) with the metrics of ``families``.
+    """
 
     days: int
     games: int
@@ -179,6 +209,10 @@ class BacktestReport:
     wall_s: float
     models: tuple[str, ...]
     families: dict[str, dict[str, dict[str, Any]]]  # model -> family -> metrics
+    calibration: dict[str, dict[str, dict[str, dict[str, list[Any]]]]] = attrs.field(factory=dict)
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return backtest_columns(self)
 
     def to_json(self) -> dict[str, Any]:
         """One model: ``{"days", "games", "props", "wall_s", "families": {...}}``; several
@@ -216,8 +250,13 @@ def backtest(
     end: dt.date,
     *,
     models: Sequence[str | RateModel] = ("default",),
+    progress: bool | None = None,
 ) -> BacktestReport:
-    """Walk forward over every game day in ``[start, end]`` found in ``pas``."""
+    """Walk forward over every game day in ``[start, end]`` found in ``pas``.
+
+    ``progress``: a progress bar over the days (tqdm, extra ``progress``); ``None`` shows it
+    in Jupyter or on a terminal unless ``SAVANTSDK_PROGRESS=0``.
+    """
     if end < start:
         raise PropGenerationError(f"backtest end {end} is before start {start}")
     chosen = [get_rate_model(m) for m in models]
@@ -234,31 +273,35 @@ def backtest(
     t0 = time.perf_counter()
     days = _days_in(pas, start, end)
     n_games = n_props = 0
-    for day in days:
-        history = pas.before(day)
-        today = pas.on(day)
-        slate = slate_from_statcast(today, day)
-        facts = history_facts(history, day)
-        actual = actual_counts(today)
-        n_games += len(slate)
-        for model in everyone:
-            fitted = model.fit(history, day)
-            res: EngineResult = run_engine(fitted, facts, slate, stats=BACKTEST_FAMILIES)
-            settled = 0
-            for stat in BACKTEST_FAMILIES:
-                block = res.batters if stat in res.batters.pmfs else res.pitchers
-                settled += _settle(block, stat, actual[stat], acc[model.name][stat])
-            if model is chosen[0]:
-                n_props += settled
-        log.debug("backtest %s: %d games", day, len(slate))
+    with progress_bar("backtest", unit="day", progress=progress) as bar:
+        for i, day in enumerate(days, start=1):
+            history = pas.before(day)
+            today = pas.on(day)
+            slate = slate_from_statcast(today, day)
+            facts = history_facts(history, day)
+            actual = actual_counts(today)
+            n_games += len(slate)
+            for model in everyone:
+                fitted = model.fit(history, day)
+                res: EngineResult = run_engine(fitted, facts, slate, stats=BACKTEST_FAMILIES)
+                settled = 0
+                for stat in BACKTEST_FAMILIES:
+                    block = res.batters if stat in res.batters.pmfs else res.pitchers
+                    settled += _settle(block, stat, actual[stat], acc[model.name][stat])
+                if model is chosen[0]:
+                    n_props += settled
+            log.debug("backtest %s: %d games", day, len(slate))
+            bar(i, len(days))
     wall = time.perf_counter() - t0
 
     def mean_nll(a: _Acc) -> float:
         return float(np.concatenate(a.nll).mean()) if a.nll else float("nan")
 
     families: dict[str, dict[str, dict[str, Any]]] = {}
+    calibration: dict[str, dict[str, dict[str, dict[str, list[Any]]]]] = {}
     for model in chosen:
         fam: dict[str, dict[str, Any]] = {}
+        cal = calibration[model.name] = {}
         for stat in BACKTEST_FAMILIES:
             a = acc[model.name][stat]
             lines: dict[str, dict[str, float]] = {}
@@ -267,6 +310,7 @@ def backtest(
                     continue
                 p = np.concatenate(a.p_over[line])
                 y = np.concatenate(a.y_over[line])
+                cal.setdefault(stat.value, {})[f"{line:g}"] = calibration_bins(p, y)
                 lines[f"{line:g}"] = {
                     "brier": round(float(np.mean((p - y) ** 2)), 5),
                     "ece": round(expected_calibration_error(p, y), 5),
@@ -290,4 +334,5 @@ def backtest(
         wall_s=wall,
         models=tuple(names),
         families=families,
+        calibration=calibration,
     )

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._frames import FrameColumn, FrameExport, propset_columns
 from ..exceptions import PropGenerationError, SavantError
 from ..sources import PlateAppearances
 from ._distributions import (
@@ -232,8 +233,11 @@ class Prop:
 
 
 @attrs.frozen(eq=False)
-class PropSet:
+class PropSet(FrameExport):
     """The props of one date (``reason`` says why when empty) and how market lines matched.
+
+    ``to_pandas()`` / ``to_polars()`` / ``to_arrow()``: :meth:`rows` as a frame, plus
+    ``date``, ``role`` and ``slot`` columns.
 
     ``line_report`` counts market lines: ``total``, ``matched`` (priced against a prop),
     ``unmatched_player`` (not among the slate's starting players), split into
@@ -257,6 +261,9 @@ class PropSet:
 
     def rows(self) -> list[dict[str, Any]]:
         return [r for p in self.props for r in p.rows()]
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return propset_columns(self)
 
 
 @functools.lru_cache(maxsize=65_536)

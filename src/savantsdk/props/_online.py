@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import attrs
 
+from .._progress import progress_bar
 from ..exceptions import ConfigurationError, SavantError
 from ..sources import PlateAppearances, game_starts, ingest_statcast
 from ._distributions import Stat
@@ -174,6 +175,7 @@ class PropsClient:
         days: int | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         on_day: Callable[[dt.date, PlateAppearances], None] | None = None,
+        progress: bool | None = None,
     ) -> tuple[PlateAppearances, dict[dt.date, str]]:
         """Statcast plate appearances of the ``days`` days before ``date`` and the error of
         each day that could not be fetched.
@@ -181,7 +183,8 @@ class PropsClient:
         Each day is its own pull (cached as its own entry) and is read into plate appearances
         in a worker thread as soon as it arrives, so reading overlaps the rate-limited wait for
         the other days.  Days are requested most recent first; ``on_day(day, pas)`` is called
-        as each day is read.
+        as each day is read.  ``progress``: a progress bar over the days (tqdm, extra
+        ``progress``; ``None`` shows it in a terminal or notebook only).
         """
         n = _check_days(self._history_days if days is None else days)
         start = date - dt.timedelta(days=n)
@@ -218,9 +221,11 @@ class PropsClient:
                 except Exception:
                     log.exception("savantsdk: props on_progress callback failed")
 
-        async with anyio.create_task_group() as tg:
-            for day in reversed(wanted):  # the recent days first: they name the lineups
-                tg.start_soon(one, day)
+        with progress_bar("history", unit="day", progress=progress) as bar:
+            on_progress = bar.chain(on_progress)
+            async with anyio.create_task_group() as tg:
+                for day in reversed(wanted):  # the recent days first: they name the lineups
+                    tg.start_soon(one, day)
         history = PlateAppearances.concat([parts[d] for d in wanted if d in parts])
         if complete and not errors and savant.is_settled(end):
             if len(self._histories) >= _HISTORY_MEMO:
@@ -358,12 +363,14 @@ class PropsClient:
         model: str | RateModel = "default",
         history_days: int | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        progress: bool | None = None,
     ) -> PropSet:
         """Props for every starting batter and probable starter of ``date``.
 
         ``lines``: True fetches market lines, False prices at the default lines only, or give
         your own :class:`MarketLine` objects.  ``on_progress(done, total)`` follows the
-        Statcast history pull.  The last run's :class:`OnlineReport` is in ``last_report``.
+        Statcast history pull and ``progress`` shows a bar for it (``None``: only in a
+        terminal or notebook).  The last run's :class:`OnlineReport` is in ``last_report``.
         """
         _check_date(date)
         from ._generate import generate_from_statcast
@@ -382,7 +389,11 @@ class PropsClient:
         async def pull_history() -> tuple[PlateAppearances, dict[dt.date, str]]:
             try:
                 return await self.history(
-                    date, days=history_days, on_progress=on_progress, on_day=on_day
+                    date,
+                    days=history_days,
+                    on_progress=on_progress,
+                    on_day=on_day,
+                    progress=progress,
                 )
             finally:
                 recent_done.set()

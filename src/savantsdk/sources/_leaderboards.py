@@ -5,6 +5,9 @@ Handles the layouts in the recorded data: UTF-8 BOM or not, quoted or not, the l
 and `` first_name``), ``player_name`` as ``"Last, First"``, rates written ``.313`` or ``0.313``,
 blanks for unqualified players.  ``player_id`` is the MLBAM id.  Columns the row class does not
 know are kept, as text, in ``extra``.
+
+The parsers return a :class:`Leaderboard`: a plain ``list`` of rows that also converts to a
+DataFrame (``to_pandas()``, ``to_polars()``, ``to_arrow()``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, TypeVar
 import attrs
 from cattrs.errors import BaseValidationError
 
+from .._frames import FrameColumn, FrameExport, attrs_record_columns
 from .._serde import structure
 from ..exceptions import SourceDecodeError, SourceServerError
 from ._statcast_csv import SOURCE, check_html, decompress
@@ -25,6 +29,7 @@ __all__ = (
     "CustomLeaderboardRow",
     "ExitVelocityRow",
     "ExpectedStatsRow",
+    "Leaderboard",
     "PercentileRankingsRow",
     "parse_custom_leaderboard",
     "parse_exit_velocity_barrels",
@@ -33,6 +38,21 @@ __all__ = (
 )
 
 T = TypeVar("T")
+
+
+class Leaderboard(FrameExport, list[T]):
+    """The rows of one leaderboard: a ``list`` (equal to a list of the same rows) that also
+    exports a frame with one row per player.  Columns: the row class's fields in order, then
+    the keys of ``stats`` (floats; custom leaderboards) and of ``extra`` (text), in first-seen
+    order.  The row class is taken from the first row; an empty leaderboard has no columns.
+    """
+
+    __slots__ = ()
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        if not self:
+            return []
+        return attrs_record_columns(self, type(self[0]))
 
 
 @attrs.frozen
@@ -163,17 +183,17 @@ def _split_name(value: str) -> tuple[str, str]:
 
 def _parse(
     data: bytes, cls: type[T], build: Callable[[dict[str, str], set[str]], dict[str, Any]]
-) -> list[T]:
+) -> Leaderboard[T]:
     header, rows = _rows(data)
     if not header:
-        return []
+        return Leaderboard()
     if "player_id" not in header:
         raise SourceDecodeError(
             f"leaderboard CSV has no 'player_id' column (schema drift?); columns: {header}",
             source=SOURCE,
         )
     known = {a.name for a in attrs.fields(cls)}  # type: ignore[arg-type]
-    out: list[T] = []
+    out: Leaderboard[T] = Leaderboard()
     for n, row in enumerate(rows, start=2):
         rec = dict(zip(header, row, strict=True))
         consumed: set[str] = set()
@@ -234,21 +254,21 @@ def _custom_stats(rec: Mapping[str, str], consumed: set[str]) -> dict[str, Any]:
     return {"stats": stats}
 
 
-def parse_expected_statistics(data: bytes) -> list[ExpectedStatsRow]:
+def parse_expected_statistics(data: bytes) -> Leaderboard[ExpectedStatsRow]:
     """Parse an expected-statistics leaderboard CSV (gzip detected by magic bytes)."""
     return _parse(data, ExpectedStatsRow, _nothing)
 
 
-def parse_exit_velocity_barrels(data: bytes) -> list[ExitVelocityRow]:
+def parse_exit_velocity_barrels(data: bytes) -> Leaderboard[ExitVelocityRow]:
     """Parse an exit-velocity/barrels (``/leaderboard/statcast``) CSV."""
     return _parse(data, ExitVelocityRow, _nothing)
 
 
-def parse_percentile_rankings(data: bytes) -> list[PercentileRankingsRow]:
+def parse_percentile_rankings(data: bytes) -> Leaderboard[PercentileRankingsRow]:
     """Parse a percentile-rankings CSV (blank = not qualified -> ``None``)."""
     return _parse(data, PercentileRankingsRow, _nothing)
 
 
-def parse_custom_leaderboard(data: bytes) -> list[CustomLeaderboardRow]:
+def parse_custom_leaderboard(data: bytes) -> Leaderboard[CustomLeaderboardRow]:
     """Parse a custom leaderboard CSV: every numeric column lands in ``stats``."""
     return _parse(data, CustomLeaderboardRow, _custom_stats)

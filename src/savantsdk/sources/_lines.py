@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 import anyio
 import attrs
 
+from .._frames import FrameColumn, FrameExport, lineset_columns
 from ..exceptions import (
     CircuitOpenError,
     ConfigurationError,
@@ -133,8 +134,11 @@ class PlayerLine:
 
 
 @attrs.frozen
-class LineSet:
-    """The lines, which sources served them, why the fallback ran, and freshness per fetch."""
+class LineSet(FrameExport):
+    """The lines, which sources served them, why the fallback ran, and freshness per fetch.
+
+    ``to_pandas()`` / ``to_polars()`` / ``to_arrow()``: one row per :class:`PlayerLine`.
+    """
 
     lines: tuple[PlayerLine, ...]
     served_by: tuple[Source, ...]
@@ -144,6 +148,9 @@ class LineSet:
 
     def by_source(self, source: Source) -> tuple[PlayerLine, ...]:
         return tuple(line for line in self.lines if line.served_by == source)
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return lineset_columns(self)
 
 
 def _day_window(day: date) -> tuple[datetime, datetime]:

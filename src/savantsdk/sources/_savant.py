@@ -27,13 +27,16 @@ import anyio
 import attrs
 import numpy as np
 
+from .._frames import FrameColumn, FrameExport
 from .._http import send
+from .._progress import progress_bar
 from ..cache import cache_key
 from ..exceptions import ConfigurationError, SavantError, SourceDecodeError
 from ..executor import Lane
 from ._leaderboards import (
     ExitVelocityRow,
     ExpectedStatsRow,
+    Leaderboard,
     PercentileRankingsRow,
     parse_exit_velocity_barrels,
     parse_expected_statistics,
@@ -72,7 +75,7 @@ class _RawPayload:
 
 
 @attrs.frozen(eq=False)
-class StatcastResult:
+class StatcastResult(FrameExport):
     """A Statcast pull: the rows of every day that worked, and what happened to the others.
 
     ``table``: the days' rows concatenated in day order (within a day, Savant's order: newest
@@ -81,6 +84,7 @@ class StatcastResult:
     were re-queried by team.  ``incomplete_days``: days whose rows are included but may still be
     missing some (a slice was still capped, or a filtered query hit the cap); never cached.
     ``freshness``: the oldest fetch time among the days; ``from_cache`` only if every day was.
+    ``to_arrow()`` / ``to_pandas()`` / ``to_polars()`` export ``table``.
     """
 
     table: StatcastTable
@@ -100,6 +104,12 @@ class StatcastResult:
         """Raise the error of the first failed day, if any day failed."""
         for day in sorted(self.errors):
             raise self.errors[day]
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return self.table._frame_columns()
+
+    def _frame_owner(self) -> StatcastTable:
+        return self.table
 
     def __repr__(self) -> str:
         return (
@@ -326,6 +336,7 @@ class SavantClient:
         pitcher: int | None = None,
         lane: Lane = Lane.HISTORICAL,
         on_progress: Callable[[int, int], None] | None = None,
+        progress: bool | None = None,
     ) -> StatcastResult:
         """Statcast pitches from ``start`` to ``end`` (inclusive; one day when ``end`` is None).
 
@@ -333,17 +344,20 @@ class SavantClient:
         ``pitcher`` (MLBAM ids).  Days run concurrently through the executor; a failed day
         never fails the pull (see :class:`StatcastResult`).  ``on_progress(done, total)``
         counts finished days (cached, fetched or failed), ends with ``(total, total)``.
+        ``progress``: a progress bar over the days (tqdm, extra ``progress``); ``None`` shows
+        it in Jupyter or on a terminal unless ``SAVANTSDK_PROGRESS=0``.
         """
-        return await self._statcast(
-            start,
-            end,
-            team=team,
-            batter=batter,
-            pitcher=pitcher,
-            lane=lane,
-            on_progress=on_progress,
-            raw_sink=None,
-        )
+        with progress_bar("statcast", unit="day", progress=progress) as bar:
+            return await self._statcast(
+                start,
+                end,
+                team=team,
+                batter=batter,
+                pitcher=pitcher,
+                lane=lane,
+                on_progress=bar.chain(on_progress),
+                raw_sink=None,
+            )
 
     async def statcast_raw(
         self,
@@ -603,10 +617,10 @@ class SavantClient:
         self,
         path: str,
         params: dict[str, str],
-        parse: Callable[[bytes], list[T]],
+        parse: Callable[[bytes], Leaderboard[T]],
         year: int,
         lane: Lane,
-    ) -> Fetched[list[T]]:
+    ) -> Fetched[Leaderboard[T]]:
         key = cache_key(SOURCE, "leaderboard", path, params=params)
         cache = self._client.cache
         if cache is not None:
@@ -624,7 +638,7 @@ class SavantClient:
                     log.warning("savantsdk: cached leaderboard %s unreadable (%s)", path, exc)
         client = self._client
 
-        async def attempt() -> tuple[list[T], str]:
+        async def attempt() -> tuple[Leaderboard[T], str]:
             settings = client.settings(SOURCE)
             response = await send(
                 client.http(SOURCE),
@@ -655,7 +669,7 @@ class SavantClient:
         return Fetched(rows, Freshness(source=SOURCE, fetched_at=utc_from_timestamp(now)))
 
     @staticmethod
-    async def _reparse(hit: Any, parse: Callable[[bytes], list[T]]) -> list[T]:
+    async def _reparse(hit: Any, parse: Callable[[bytes], Leaderboard[T]]) -> Leaderboard[T]:
         if not isinstance(hit, _RawPayload) or not hit.payloads:
             raise SourceDecodeError("cached leaderboard entry has no payload", source=SOURCE)
         return parse(hit.payloads[0].encode("utf-8"))
@@ -667,7 +681,7 @@ class SavantClient:
         player_type: PlayerType = "batter",
         min_pa: int | str = "q",
         lane: Lane = Lane.HISTORICAL,
-    ) -> Fetched[list[ExpectedStatsRow]]:
+    ) -> Fetched[Leaderboard[ExpectedStatsRow]]:
         """``/leaderboard/expected_statistics``: xBA, xSLG, xwOBA per player (``min_pa``:
         minimum PA, or ``"q"`` for qualified)."""
         params = {
@@ -690,7 +704,7 @@ class SavantClient:
         player_type: PlayerType = "batter",
         min_bbe: int | str = "q",
         lane: Lane = Lane.HISTORICAL,
-    ) -> Fetched[list[ExitVelocityRow]]:
+    ) -> Fetched[Leaderboard[ExitVelocityRow]]:
         """``/leaderboard/statcast``: exit velocity and barrels per player."""
         params = {
             "type": _player_type(player_type),
@@ -711,7 +725,7 @@ class SavantClient:
         player_type: PlayerType = "batter",
         min_pa: int | str | None = None,
         lane: Lane = Lane.HISTORICAL,
-    ) -> Fetched[list[PercentileRankingsRow]]:
+    ) -> Fetched[Leaderboard[PercentileRankingsRow]]:
         """``/leaderboard/percentile-rankings``: percentiles 0-100 (``None`` = not qualified)."""
         params = {
             "type": _player_type(player_type),

@@ -27,6 +27,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._frames import FrameColumn, FrameExport, statcast_columns
+
 __all__ = ("ColumnKind", "StatcastColumn", "StatcastTable", "looks_truncated")
 
 ColumnKind = Literal["int", "float", "date", "str"]
@@ -76,12 +78,16 @@ _ORDINAL_EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 @attrs.frozen(eq=False)
-class StatcastTable:
+class StatcastTable(FrameExport):
     """A parsed Statcast pull: column name -> :class:`StatcastColumn`, all of length ``rows``.
 
     Column names are canonical: the second ``pitcher`` / ``fielder_2`` of the <= 2024 layouts
     is ``pitcher_1`` / ``fielder_2_1`` whatever the file called it (raw duplicate, pandas
     ``pitcher.1`` or baseballr ``pitcher_1``).  Unknown columns are kept.
+
+    ``to_arrow()`` / ``to_pandas()`` / ``to_polars()`` export every column (docs/notebooks.md):
+    ids and counts as nullable ``Int64``, ``game_date`` as a date, short text columns
+    (``pitch_type``, ``events``, ``description``, ``stand``, teams, ...) as categoricals.
     """
 
     columns_by_name: Mapping[str, StatcastColumn]
@@ -187,6 +193,9 @@ class StatcastTable:
             )
         days = {t.source_day for t in tables}
         return cls(cols, sum(t.rows for t in tables), days.pop() if len(days) == 1 else None)
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return statcast_columns(self)
 
     def __repr__(self) -> str:
         return f"StatcastTable(rows={self.rows}, columns={len(self.columns_by_name)})"

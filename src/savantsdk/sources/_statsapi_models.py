@@ -30,6 +30,7 @@ from typing import Any, Final
 
 import attrs
 
+from .._frames import FrameColumn, FrameExport, schedule_columns
 from ..exceptions import SourceDecodeError
 from ._parse import (
     decode_json,
@@ -297,8 +298,11 @@ class ScheduleDate:
 
 
 @attrs.frozen
-class Schedule:
-    """``/api/v1/schedule``: dates with their games.  Use :meth:`by_game_pk`, never the date."""
+class Schedule(FrameExport):
+    """``/api/v1/schedule``: dates with their games.  Use :meth:`by_game_pk`, never the date.
+
+    ``to_pandas()`` / ``to_polars()`` / ``to_arrow()``: one row per game (docs/notebooks.md).
+    """
 
     dates: tuple[ScheduleDate, ...]
     total_games: int | None = _int()
@@ -312,6 +316,9 @@ class Schedule:
     def by_game_pk(self) -> dict[int, ScheduleGame]:
         """Games keyed by ``gamePk`` (a rescheduled game listed twice keeps its last entry)."""
         return {game.game_pk: game for game in self.games}
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return schedule_columns(self)
 
 
 # --------------------------------------------------------------------------------------- stats
