@@ -297,7 +297,8 @@ class CacheSettings:
             "SAVANTSDK_REDIS_URL",
             None,
             str,
-            "redis://, rediss:// or unix:// URL for the redis/tiered backends",
+            "redis://, rediss://, unix:// (or redis+cluster://, rediss+cluster:// for a Redis "
+            "Cluster) URL for the redis/tiered backends",
         ),
         repr=_redact_url,
     )
@@ -330,9 +331,11 @@ class CacheSettings:
                 "(env SAVANTSDK_REDIS_URL)",
                 setting="CacheSettings.redis_url",
             )
-        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        schemes = ("redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://")
+        if self.redis_url and not self.redis_url.startswith(schemes):
             raise ConfigurationError(
-                "CacheSettings.redis_url must start with redis://, rediss:// or unix://",
+                "CacheSettings.redis_url must start with redis://, rediss://, unix://, "
+                "redis+cluster:// or rediss+cluster://",
                 setting="CacheSettings.redis_url",
             )
 

@@ -140,3 +140,12 @@ def test_rate_validation_is_total(value: float) -> None:
         return
     assert r.rate_per_s is not None
     assert 0 < r.rate_per_s <= 100_000
+
+
+def test_cluster_urls_are_accepted_and_redacted(clean_env: pytest.MonkeyPatch) -> None:
+    s = CacheSettings(backend="tiered", redis_url="redis+cluster://:s3cret-pw@127.0.0.1:7000")
+    assert s.redis_url is not None
+    assert s.redis_url.startswith("redis+cluster://")
+    assert "s3cret-pw" not in repr(s)
+    with pytest.raises(ConfigurationError, match=r"redis\+cluster://"):
+        CacheSettings(backend="redis", redis_url="cluster://127.0.0.1:7000")

@@ -1,7 +1,9 @@
 """savantsdk's cache: byte backends (memory, Redis, tiered) under one typed policy front.
 
 See ``docs/caching.md``.  Backends move bytes; :class:`Cache` holds serialization, TTLs by
-data kind, single-flight loading, stale-while-revalidate and stale-on-error.
+data kind, single-flight loading (across processes too, with ``lock_ttl_s``),
+stale-while-revalidate and stale-on-error; a ``TieredCache`` over Redis keeps every process's
+L1 in step through pub/sub invalidations.
 """
 
 from ._codec import DEFAULT_COMPRESS_MIN_BYTES as DEFAULT_COMPRESS_MIN_BYTES
@@ -19,7 +21,10 @@ from ._policy import (
     Ttl as Ttl,
     TtlPolicy as TtlPolicy,
 )
-from ._protocols import InvalidatingBackend as InvalidatingBackend
+from ._protocols import (
+    InvalidatingBackend as InvalidatingBackend,
+    LockingBackend as LockingBackend,
+)
 from ._redis import RedisCache as RedisCache
 from ._tiered import TieredCache as TieredCache
 
@@ -30,6 +35,7 @@ __all__ = (
     "DEFAULT_TTLS",
     "InvalidatingBackend",
     "KEY_SCHEMA_VERSION",
+    "LockingBackend",
     "MemoryCache",
     "RedisCache",
     "TieredCache",

@@ -36,7 +36,7 @@ from ._codec import (
 )
 from ._memory import MemoryCache
 from ._metrics import CacheStats, LayerMetrics
-from ._protocols import delete_prefix, delete_tags, set_items
+from ._protocols import BackgroundBackend, delete_prefix, delete_tags, set_items
 
 __all__ = ("DEFAULT_TTLS", "Cache", "Ttl", "TtlPolicy")
 
@@ -180,9 +180,18 @@ class Cache:
     memory L1) the decoded value of a hot entry is reused while its stored bytes are
     unchanged (up to ``memo_entries`` values and ``memo_max_bytes`` of their bytes), as
     aiocache and cashews hand back stored objects.  Treat returned values as read-only
-    (savantsdk's models are frozen).  ``lock_ttl_s`` enables a short cross-process load
-    lock on backends that offer one (``RedisCache``): a process that finds the lock held
-    polls for the other's result every ``lock_poll_s`` for up to ``lock_wait_s``.
+    (savantsdk's models are frozen).
+
+    ``lock_ttl_s`` coalesces loads across processes on backends that offer a load lock
+    (``RedisCache``, ``TieredCache`` over one; see :class:`~savantsdk.cache.LockingBackend`):
+    the process that takes the key's lock loads (renewing the lock every ``lock_ttl_s / 3``
+    while its loader runs); the others poll the shared layer every ``lock_poll_s`` for its
+    result, take the lock over if it is released without a result or expires (its holder
+    died: at most ``lock_ttl_s`` later), and after ``lock_wait_s`` load by themselves.  An
+    unreachable lock store means no lock: load (failing open).
+
+    An entered cache also runs its backend's background work (a ``TieredCache``'s
+    invalidation listener) in its task group.
     """
 
     def __init__(
@@ -195,7 +204,7 @@ class Cache:
         compression: str = "zlib",
         metrics_hook: MetricsHook | None = None,
         lock_ttl_s: float | None = None,
-        lock_wait_s: float = 2.0,
+        lock_wait_s: float = 30.0,
         lock_poll_s: float = 0.05,
         memo_entries: int = 1024,
         memo_max_bytes: int = 32 * 1024 * 1024,
@@ -217,6 +226,12 @@ class Cache:
             )
         self._compression = compression
         self._hook = metrics_hook
+        if lock_ttl_s is not None and not lock_ttl_s > 0:
+            raise ConfigurationError("lock_ttl_s must be > 0 (or None)", setting="lock_ttl_s")
+        if not lock_wait_s >= 0:
+            raise ConfigurationError("lock_wait_s must be >= 0", setting="lock_wait_s")
+        if not lock_poll_s > 0:
+            raise ConfigurationError("lock_poll_s must be > 0", setting="lock_poll_s")
         self._lock_ttl_s = lock_ttl_s
         self._lock_wait_s = lock_wait_s
         self._lock_poll_s = lock_poll_s
@@ -257,6 +272,12 @@ class Cache:
         await tg.__aenter__()
         self._tg = tg
         self._closed = False
+        if isinstance(self._backend, BackgroundBackend):
+            try:
+                await tg.start(self._backend.run_background)
+            except BaseException:
+                await self.aclose()
+                raise
         return self
 
     async def __aexit__(
@@ -569,31 +590,20 @@ class Cache:
         return flight
 
     async def _run_flight(self, flight: _Flight, load: _Load, stale: _Found | None) -> None:
-        key, kind, type_ = load.key, load.kind, load.type_
-        m = self._metrics
+        key = load.key
         try:
-            token, held_elsewhere = await self._acquire(key)
-            if held_elsewhere:
-                ready = await self._poll_for_result(key, type_)
-                if ready is not None:
-                    flight.value = ready.value
+            token: str | None = None
+            if self._lock_ttl_s is not None:
+                outcome = await self._coordinate(load, self._lock_ttl_s)
+                if isinstance(outcome, _Found):
+                    flight.value = outcome.value
                     return
-                # the other process took too long: load anyway (lock or not)
-                token, _ = await self._acquire(key)
+                token = outcome
             try:
-                m.loads += 1
-                try:
-                    value = await load.loader()
-                except Exception as exc:  # noqa: BLE001 - handed to every waiter, or stale
-                    m.load_errors += 1
-                    flight.value = self._stale_on_error(key, kind, stale, exc)
-                    if flight.value is _UNSET:
-                        flight.error = exc
-                    return
-                await self._write(
-                    {key: value}, kind=kind, tags=load.tags, type_=type_, ttl_s=load.ttl_s
-                )
-                flight.value = value
+                if token is None:
+                    await self._load(flight, load, stale)
+                else:
+                    await self._load_holding(flight, load, stale, token)
             finally:
                 if token is not None:  # released after the write lands
                     await self._unlock(key, token)
@@ -601,6 +611,35 @@ class Cache:
             if self._flights.get(key) is flight:
                 del self._flights[key]
             flight.done.set()
+
+    async def _load(self, flight: _Flight, load: _Load, stale: _Found | None) -> None:
+        """Run the loader once; store and hand out its value, or a stale one, or its error."""
+        m = self._metrics
+        m.loads += 1
+        try:
+            value = await load.loader()
+        except Exception as exc:  # noqa: BLE001 - handed to every waiter, or stale
+            m.load_errors += 1
+            flight.value = self._stale_on_error(load.key, load.kind, stale, exc)
+            if flight.value is _UNSET:
+                flight.error = exc
+            return
+        await self._write(
+            {load.key: value}, kind=load.kind, tags=load.tags, type_=load.type_, ttl_s=load.ttl_s
+        )
+        flight.value = value
+
+    async def _load_holding(
+        self, flight: _Flight, load: _Load, stale: _Found | None, token: str
+    ) -> None:
+        """``_load`` while renewing the cross-process lock, so that it expires only
+        ``lock_ttl_s`` after this process stops (dies), however long the loader takes."""
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(self._keep_lock, load.key, token)
+            try:
+                await self._load(flight, load, stale)
+            finally:
+                tg.cancel_scope.cancel()
 
     def _stale_on_error(self, key: str, kind: str, stale: _Found | None, exc: Exception) -> Any:
         """The stale value to serve in place of a failed load, or ``_UNSET``."""
@@ -614,36 +653,88 @@ class Cache:
         )
         return stale.value
 
-    # -- cross-process stampede lock (optional, best effort) -----------------------------
+    # -- cross-process load coalescing (optional, best effort) ---------------------------
 
-    async def _acquire(self, key: str) -> tuple[str | None, bool]:
-        """(token if we hold the lock, whether another process holds it).  No lock
-        configured, no lock support, or the backend unavailable: (None, False), i.e. load."""
-        try_lock = getattr(self._backend, "try_lock", None)
-        if self._lock_ttl_s is None or try_lock is None:
-            return None, False
+    async def _lock_call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call a lock method of the backend; missing, or failing: None (no lock)."""
+        method = getattr(self._backend, name, None)
+        if method is None:
+            return None
+        try:
+            return await method(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - fail open: a user backend may raise anything
+            self._backend_failed(name, exc)
+            return None
+
+    async def _coordinate(self, load: _Load, ttl_s: float) -> _Found | str | None:
+        """Decide who loads ``load.key`` across processes.
+
+        Returns the lock token when this process should load holding the lock, another
+        process's freshly stored result when one appeared, or None to load without a lock
+        (no lock support, lock store unreachable, or ``lock_wait_s`` spent waiting).
+        """
+        key, type_ = load.key, load.type_
         token = uuid.uuid4().hex
-        got = await try_lock(key, token, ttl_s=self._lock_ttl_s)
-        if got is None:
-            return None, False
-        return (token, False) if got else (None, True)
-
-    async def _unlock(self, key: str, token: str) -> None:
-        unlock = getattr(self._backend, "unlock", None)
-        if unlock is not None:
-            with anyio.CancelScope(shield=True):
-                await unlock(key, token)
-
-    async def _poll_for_result(self, key: str, type_: Any) -> _Found | None:
-        """Another process is loading ``key``: poll for its result up to ``lock_wait_s``."""
+        since = self._clock.time()
+        got = await self._lock_call("try_lock", key, token, ttl_s=ttl_s)
         deadline = self._clock.monotonic() + self._lock_wait_s
-        while self._clock.monotonic() < deadline:
-            await self._clock.sleep(self._lock_poll_s)
-            found = self._decode(key, (await self._read_many((key,)))[0], type_)
-            if found is not None and self._is_fresh(found.header):
+        while True:
+            if got is None:
+                return None
+            if got:
+                # Taken.  The previous holder may have stored its result just before
+                # releasing the lock (or before our first miss): look once more.
+                found = await self._read_shared(key, type_, since)
+                if found is None:
+                    return token
+                await self._unlock(key, token)
                 self._metrics.coalesced += 1
                 return found
+            if self._clock.monotonic() >= deadline:
+                logger.info(
+                    "cache: waited %.1fs for another process to load %s; loading here",
+                    self._lock_wait_s,
+                    key,
+                )
+                return None
+            await self._clock.sleep(self._lock_poll_s)
+            found = await self._read_shared(key, type_, since)
+            if found is not None:
+                self._metrics.coalesced += 1
+                return found
+            # Still nothing: the holder is loading, failed (released the lock without a
+            # result) or died (its lock expired).  In the last two cases we take over.
+            got = await self._lock_call("try_lock", key, token, ttl_s=ttl_s)
+
+    async def _read_shared(self, key: str, type_: Any, since: float) -> _Found | None:
+        """A result another process stored for ``key`` (read past any private L1): a fresh
+        entry, or one stored at or after ``since`` (wall time; even if already stale)."""
+        read = getattr(self._backend, "get_many_shared", None) or self._backend.get_many
+        try:
+            raw = (await read((key,)))[0]
+        except Exception as exc:  # noqa: BLE001 - fail open: a user backend may raise anything
+            self._backend_failed("get", exc)
+            return None
+        found = self._decode(key, raw, type_)
+        if found is None:
+            return None
+        if self._is_fresh(found.header) or found.header.stored_at >= since:
+            return found
         return None
+
+    async def _keep_lock(self, key: str, token: str) -> None:
+        ttl_s = self._lock_ttl_s
+        assert ttl_s is not None
+        while True:
+            await self._clock.sleep(ttl_s / 3)
+            held = await self._lock_call("extend_lock", key, token, ttl_s=ttl_s)
+            if held is False:
+                logger.info("cache: lost the load lock of %s while loading it", key)
+                return
+
+    async def _unlock(self, key: str, token: str) -> None:
+        with anyio.CancelScope(shield=True):
+            await self._lock_call("unlock", key, token)
 
     # -- invalidation (explicit: raises CacheError) --------------------------------------
 

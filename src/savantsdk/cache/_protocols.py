@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
+
+import anyio
+import anyio.abc
 
 from ..exceptions import CacheError
 from ..typing import AsyncCacheBackend
@@ -12,7 +15,10 @@ from ._metrics import CacheStats
 
 __all__ = (
     "BackendContext",
+    "BackgroundBackend",
     "InvalidatingBackend",
+    "InvalidationChannel",
+    "LockingBackend",
     "delete_prefix",
     "delete_tags",
     "set_items",
@@ -34,6 +40,59 @@ class InvalidatingBackend(AsyncCacheBackend, Protocol):
     async def delete_tags(self, tags: Sequence[str]) -> int: ...
 
     def stats(self) -> CacheStats: ...
+
+
+@runtime_checkable
+class LockingBackend(Protocol):
+    """A backend shared by many processes that offers a short per-key load lock
+    (``RedisCache``; ``TieredCache`` over one).  ``Cache(lock_ttl_s=...)`` uses it so that
+    concurrent misses across processes run the loader once.
+
+    ``try_lock``/``extend_lock`` answer True (held by ``token``), False (held by another
+    token) or None (the lock store is unreachable: callers proceed without a lock, failing
+    open).  ``unlock`` releases only if ``token`` still holds the lock.  ``get_many_shared``
+    reads the shared layer itself, past any private copy (a tiered cache's L1), so a waiter
+    sees another process's result as soon as it is written.
+    """
+
+    async def try_lock(self, key: str, token: str, *, ttl_s: float) -> bool | None: ...
+
+    async def extend_lock(self, key: str, token: str, *, ttl_s: float) -> bool | None: ...
+
+    async def unlock(self, key: str, token: str) -> None: ...
+
+    async def get_many_shared(self, keys: Sequence[str]) -> list[bytes | None]: ...
+
+
+@runtime_checkable
+class InvalidationChannel(Protocol):
+    """A shared backend that can tell every process about invalidations (``RedisCache``:
+    pub/sub, one channel per namespace).  Payloads are opaque bytes to the channel.
+
+    ``listen_invalidations`` runs until cancelled, awaiting ``on_message`` for every payload
+    and ``on_subscribed`` after every (re)subscription (messages sent while it was not
+    subscribed are lost); it calls ``task_status.started()`` after its first attempt.
+    """
+
+    async def publish_invalidation(self, payload: bytes) -> None: ...
+
+    async def listen_invalidations(
+        self,
+        on_message: Callable[[bytes], Awaitable[None]],
+        *,
+        on_subscribed: Callable[[], Awaitable[None]],
+        task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
+    ) -> None: ...
+
+
+@runtime_checkable
+class BackgroundBackend(Protocol):
+    """A backend with work to run for its lifetime (``TieredCache``: its invalidation
+    listener).  An entered :class:`~savantsdk.cache.Cache` starts it in its task group."""
+
+    async def run_background(
+        self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None: ...
 
 
 def supports(backend: AsyncCacheBackend) -> bool:
