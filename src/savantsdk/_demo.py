@@ -116,6 +116,7 @@ def _hit_rate(before: Mapping[str, Any], after: Mapping[str, Any]) -> float | No
 async def _run(opts: DemoOptions) -> dict[str, Any]:
     from . import _serde
     from ._client import AsyncClient
+    from .cache import key_prefix
     from .testing import FakeUpstream, Latency, SimulatedLeague
 
     league = SimulatedLeague(
@@ -186,7 +187,8 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
                 else {k: _serde.converter.unstructure(v) for k, v in cache.stats().items()},
             }
             if opts.redis_url and cache is not None:
-                await cache.invalidate_prefix(cache_settings.namespace)
+                # the run's own namespace: removes exactly what this demo wrote to Redis
+                await cache.invalidate_prefix(key_prefix())
     cold = cycles[0]["wall_s"]
     warm = cycles[1:] if len(cycles) > 1 else []
     out: dict[str, Any] = {

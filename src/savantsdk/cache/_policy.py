@@ -41,6 +41,8 @@ from ._protocols import BackgroundBackend, delete_prefix, delete_tags, set_items
 __all__ = ("DEFAULT_TTLS", "Cache", "Ttl", "TtlPolicy")
 
 logger = logging.getLogger("savantsdk")
+DEFAULT_NAMESPACE: Final = "savantsdk"
+_DEFAULT_HEAD: Final = DEFAULT_NAMESPACE + ":"
 T = TypeVar("T")
 _DAY: Final = 86_400.0
 
@@ -208,8 +210,18 @@ class Cache:
         lock_poll_s: float = 0.05,
         memo_entries: int = 1024,
         memo_max_bytes: int = 32 * 1024 * 1024,
+        namespace: str = DEFAULT_NAMESPACE,
     ) -> None:
         self._clock: Clock = clock if clock is not None else SystemClock()
+        if not namespace or ":" in namespace:
+            raise ConfigurationError(
+                f"cache namespace must be non-empty and without ':', got {namespace!r}",
+                setting="namespace",
+            )
+        # Keys from cache_key() start with "savantsdk:"; another namespace re-heads them so
+        # two deployments (or the demo) sharing one Redis never read each other's entries.
+        self._namespace = namespace
+        self._rehead = None if namespace == DEFAULT_NAMESPACE else f"{namespace}:"
         self._owns_backend = backend is None
         self._backend: AsyncCacheBackend = (
             backend if backend is not None else MemoryCache(clock=self._clock)
@@ -250,6 +262,19 @@ class Cache:
         self._tg: anyio.abc.TaskGroup | None = None
         self._closed = False
         self._failing = False
+
+    @property
+    def namespace(self) -> str:
+        """The key namespace this cache stores under (see :meth:`key`)."""
+        return self._namespace
+
+    def key(self, key: str) -> str:
+        """The backend key for ``key``: keys built by :func:`cache_key` under the default
+        namespace are moved under this cache's namespace; other keys pass unchanged."""
+        to = self._rehead
+        if to is None or not key.startswith(_DEFAULT_HEAD):
+            return key
+        return to + key[len(_DEFAULT_HEAD) :]
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else ("open" if self._tg is not None else "idle")
@@ -436,6 +461,7 @@ class Cache:
 
         Entries past their fresh TTL count as misses unless ``allow_stale``.
         """
+        key = self.key(key)
         get_one = self._get_one
         if get_one is None:
             return (await self.get_many((key,), type_, allow_stale=allow_stale))[0]
@@ -457,6 +483,8 @@ class Cache:
         self, keys: Sequence[str], type_: Any = None, *, allow_stale: bool = False
     ) -> list[Any]:
         """``get`` for many keys in one backend round trip, in input order."""
+        if self._rehead is not None:
+            keys = [self.key(k) for k in keys]
         out: list[Any] = []
         m = self._metrics
         now = self._clock.time()
@@ -492,7 +520,7 @@ class Cache:
 
         ``type_`` is recorded in the entry so a read with another type is a miss.
         """
-        await self._write({key: value}, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s)
+        await self._write({self.key(key): value}, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s)
 
     async def set_many(
         self,
@@ -504,6 +532,8 @@ class Cache:
         ttl_s: float | None = None,
     ) -> None:
         """``set`` for many keys in one backend round trip."""
+        if self._rehead is not None:
+            items = {self.key(k): v for k, v in items.items()}
         await self._write(items, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s)
 
     # -- get or load ---------------------------------------------------------------------
@@ -549,6 +579,7 @@ class Cache:
         runs (single-flight per key, shielded from the caller's cancellation); if it fails
         and an entry within ``error_s`` exists, that entry is served instead.
         """
+        key = self.key(key)
         ttl = self._ttls.for_kind(kind)
         found = self._decode(key, (await self._read_many((key,)))[0], type_)
         m = self._metrics
@@ -740,12 +771,13 @@ class Cache:
 
     async def invalidate(self, *keys: str) -> int:
         """Delete exact keys; returns how many existed (where the backend knows)."""
-        return await self._explicit("delete", self._backend.delete(list(keys)))
+        return await self._explicit("delete", self._backend.delete([self.key(k) for k in keys]))
 
     async def invalidate_prefix(self, prefix: str) -> int:
         """Delete every key starting with ``prefix`` (see :func:`key_prefix`)."""
         if not prefix:
             raise ConfigurationError("refusing to invalidate an empty prefix", setting="prefix")
+        prefix = self.key(prefix)
         return await self._explicit("delete_prefix", delete_prefix(self._backend, prefix))
 
     async def invalidate_tags(self, *tags: str) -> int:

@@ -436,3 +436,19 @@ async def test_decoded_value_reuse_is_bounded_by_bytes_and_entries() -> None:
     no_memo = Cache(MemoryCache(clock=clock), clock=clock, memo_entries=0)
     await no_memo.set("a", small)
     assert await no_memo.get("a") is not await no_memo.get("a")
+
+
+async def test_a_namespace_moves_every_key_and_isolates_two_caches() -> None:
+    backend = MemoryCache()
+    default, other = Cache(backend), Cache(backend, namespace="demo-1")
+    key = cache_key("statsapi", "person", 7)
+    await default.set(key, {"who": "real"})
+    await other.set(key, {"who": "demo"})
+    assert await default.get(key) == {"who": "real"}
+    assert await other.get(key) == {"who": "demo"}
+    assert other.key(key) == "demo-1:" + key.removeprefix("savantsdk:")
+    assert await other.invalidate_prefix(key_prefix()) == 1
+    assert await other.get(key) is None
+    assert await default.get(key) == {"who": "real"}
+    with pytest.raises(ConfigurationError):
+        Cache(backend, namespace="a:b")
