@@ -13,10 +13,19 @@ import asyncio
 import collections
 import contextlib
 from types import TracebackType
+from typing import Protocol
 
 import attrs
 
-__all__ = ("ConcurrencySlots", "SlotStatistics")
+__all__ = ("ConcurrencyController", "ConcurrencySlots", "SlotStatistics")
+
+
+class ConcurrencyController(Protocol):
+    """Adaptive concurrency (e.g. AIMD): sees every finished attempt, returns the new limit."""
+
+    def on_attempt(self, start: float, end: float, error: BaseException | None) -> int:
+        """``start``/``end`` on the executor's monotonic clock; ``error`` None on success."""
+        ...
 
 
 @attrs.frozen
@@ -67,12 +76,23 @@ class ConcurrencySlots:
             raise
 
     def release(self) -> None:
-        while self._waiters:
+        if self._borrowed <= self._total:
+            while self._waiters:
+                fut = self._waiters.popleft()
+                if not fut.done():
+                    fut.set_result(None)  # the slot moves to the waiter; borrowed is unchanged
+                    return
+        self._borrowed -= 1
+
+    def resize(self, total: int) -> None:
+        """Change the number of slots (adaptive concurrency).  Lowering it revokes no slot in
+        use: releases stop handing slots on until fewer than ``total`` are borrowed."""
+        self._total = max(1, total)
+        while self._waiters and self._borrowed < self._total:
             fut = self._waiters.popleft()
             if not fut.done():
-                fut.set_result(None)  # the slot moves to the waiter; borrowed is unchanged
-                return
-        self._borrowed -= 1
+                self._borrowed += 1
+                fut.set_result(None)
 
     async def __aenter__(self) -> None:
         await self.acquire()

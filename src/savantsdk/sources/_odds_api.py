@@ -13,6 +13,11 @@ historical x10) and a call that would take this client past its ``budget`` raise
 :class:`~savantsdk.exceptions.QuotaExceededError` (``status_code=0``,
 ``error_code="BUDGET_EXCEEDED"``) without any network I/O.  A cache hit costs nothing.
 
+With a fleet :class:`~savantsdk.coordination.CreditLedger` (``credit_ledger=``, or the client's
+``coordination``), the estimate is also reserved in the fleet's shared account, which refuses
+(``error_code="FLEET_CREDITS_EXHAUSTED"``) a call that could overdraw the account given every
+call in flight; each response's quota headers update it.  Without one, nothing changes.
+
 The API key travels in the ``apiKey`` query parameter (the only auth the API has).  It never
 enters a cache key, a coalescing key, a log line, an exception or a repr: keys are built from
 the other parameters, and every URL the SDK prints passes through the redactor.
@@ -56,6 +61,7 @@ from ._quality import Fetched, check_required
 
 if TYPE_CHECKING:
     from .._client import AsyncClient
+    from ..coordination import CreditLedger, CreditTicket
 
 __all__ = ("MLB_SPORT_KEY", "OddsApiClient", "OddsUsage")
 
@@ -150,11 +156,18 @@ class OddsApiClient:
     """The Odds API v4 through ``client``'s executor (25 requests/s by default) and cache.
 
     ``budget``: the most credits this client may spend (``None``: no limit); calls whose
-    estimated cost would pass it are refused before any network I/O.  Use as
+    estimated cost would pass it are refused before any network I/O.  ``credit_ledger``: a fleet
+    credit account (default: the client's ``coordination``'s, if any).  Use as
     ``client.odds_api``.
     """
 
-    def __init__(self, client: AsyncClient, *, budget: float | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncClient,
+        *,
+        budget: float | None = None,
+        credit_ledger: CreditLedger | None = None,
+    ) -> None:
         raw: object = budget
         if raw is not None and (
             isinstance(raw, bool)
@@ -171,6 +184,11 @@ class OddsApiClient:
         self._spent = 0.0
         self._reserved = 0.0
         self._quota: Quota | None = None
+        if credit_ledger is None:
+            coordination = getattr(client, "coordination", None)
+            if coordination is not None:
+                credit_ledger = coordination.credit_ledger(SOURCE)
+        self._credits = credit_ledger
 
     def __repr__(self) -> str:
         return (
@@ -242,8 +260,16 @@ class OddsApiClient:
         """One priced request: reserve the estimate, send (key in the query), settle."""
         api_key = self._client.api_keys.require("odds_api")
         self._reserve(cost, what)
+        ticket: CreditTicket | None = None
+        if self._credits is not None:
+            try:
+                ticket = await self._credits.reserve(cost, what=what)
+            except BaseException:
+                self._settle(cost, None)
+                raise
         public = {k: v for k, v in params.items() if v is not None}
         response: httpx.Response | None = None
+        exhausted = False
         try:
             response = await self._client.request(
                 SOURCE,
@@ -256,10 +282,31 @@ class OddsApiClient:
         except QuotaExceededError:
             old = self._quota or Quota()
             self._quota = Quota(remaining=0, used=old.used, last=old.last)
+            exhausted = True
             raise
         finally:
             self._settle(cost, response)
+            if self._credits is not None:
+                self._settle_fleet(ticket, cost, response, exhausted=exhausted)
         return response
+
+    def _settle_fleet(
+        self,
+        ticket: CreditTicket | None,
+        cost: float,
+        response: httpx.Response | None,
+        *,
+        exhausted: bool,
+    ) -> None:
+        assert self._credits is not None
+        if response is None:  # failed: nothing charged; an exhausted account has 0 left
+            self._credits.settle(
+                ticket, charged=0.0, remaining=0.0 if exhausted else None, used=None
+            )
+            return
+        quota = quota_from_headers(response.headers)
+        charged = quota.last if quota.last is not None else cost
+        self._credits.settle(ticket, charged=charged, remaining=quota.remaining, used=quota.used)
 
     async def _fetch(
         self,
