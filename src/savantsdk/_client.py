@@ -29,13 +29,15 @@ from ._config import (
     default_source_settings,
 )
 from ._http import build_async_client, send
-from .cache import Cache, backend_from_settings
+from .cache import Cache, MemoryCache, backend_from_settings
 from .exceptions import ConfigurationError
 from .executor import BatchResult, Executor, ExecutorMetrics, Lane
 
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from ._health import Health
+    from .coordination import Coordination
     from .props import PropsClient
     from .sources import (
         MarketLines,
@@ -89,6 +91,9 @@ class AsyncClient:
 
     ``cache``: NOT_GIVEN builds the cache from ``cache_settings`` (memory by default); ``None``
     disables caching; any cache object is used as given and not closed by the client.
+    ``coordination``: share every source's rate limit, breaker, 429 pause and credits with other
+    processes (e.g. ``savantsdk.coordination.RedisCoordination(url)``); never closed by the
+    client.  Without it every limit is this process's own.
     ``sources``: full per-source settings; ``base_urls``: just the base URL per source (point a
     source at a local server).  ``timeout``/``retry``/``breaker`` apply to every source whose
     settings were not given explicitly.
@@ -108,6 +113,7 @@ class AsyncClient:
         http_transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
         hooks: Sequence[MetricsHook] = (),
+        coordination: Coordination | None = None,
     ) -> None:
         unknown = set(sources or {}) | set(base_urls or {})
         unknown -= set(SOURCE_NAMES)
@@ -128,6 +134,7 @@ class AsyncClient:
         )
         self._clock: Clock = clock or SystemClock()
         self._hooks = tuple(hooks)
+        self._coordination = coordination
         self._settings: dict[str, SourceSettings] = {
             name: self._build_settings(name) for name in SOURCE_NAMES
         }
@@ -143,7 +150,14 @@ class AsyncClient:
             self._cache = (
                 None
                 if self._cache_backend is None
-                else Cache(self._cache_backend, clock=self._clock, metrics_hook=_first(hooks))
+                else Cache(
+                    self._cache_backend,
+                    clock=self._clock,
+                    metrics_hook=_first(hooks),
+                    # a shared Redis: identical misses across processes load once
+                    lock_ttl_s=None if isinstance(self._cache_backend, MemoryCache) else 5.0,
+                    namespace=(cache_settings or CacheSettings()).namespace,
+                )
             )
         else:
             self._cache = cache
@@ -190,6 +204,11 @@ class AsyncClient:
     def clock(self) -> Clock:
         return self._clock
 
+    @property
+    def coordination(self) -> Coordination | None:
+        """The fleet coordination in use (None: every limit is this process's own)."""
+        return self._coordination
+
     def with_options(self, **overrides: Any) -> AsyncClient:
         """A new client with some constructor options replaced.  It shares this client's cache
         (unless ``cache=`` is given) but has its own executors and connections."""
@@ -197,11 +216,12 @@ class AsyncClient:
         cache = overrides.pop("cache", self._cache if self._cache is not None else None)
         clock = overrides.pop("clock", self._clock)
         hooks = overrides.pop("hooks", self._hooks)
+        coordination = overrides.pop("coordination", self._coordination)
         bad = set(overrides) - set(opts)
         if bad:
             raise ConfigurationError(f"unknown option(s) {sorted(bad)}", setting="with_options")
         opts.update(overrides)
-        return AsyncClient(cache=cache, clock=clock, hooks=hooks, **opts)
+        return AsyncClient(cache=cache, clock=clock, hooks=hooks, coordination=coordination, **opts)
 
     # ------------------------------------------------------------------ source clients
 
@@ -274,7 +294,22 @@ class AsyncClient:
         self._check_open()
         ex = self._executors.get(source)
         if ex is None:
-            ex = Executor(self.settings(source), clock=self._clock, hooks=self._hooks)
+            settings = self.settings(source)
+            if self._coordination is None:
+                ex = Executor(settings, clock=self._clock, hooks=self._hooks)
+            else:
+                parts = self._coordination.executor_parts(
+                    settings, clock=self._clock, hooks=self._hooks
+                )
+                ex = Executor(
+                    settings,
+                    clock=self._clock,
+                    hooks=self._hooks,
+                    rate_limiter=parts.rate_limiter,
+                    breaker=parts.breaker,
+                    pause=parts.pause,
+                    concurrency_controller=parts.concurrency_controller,
+                )
             self._executors[source] = ex
         return ex
 
@@ -329,7 +364,13 @@ class AsyncClient:
         batch_size: int = 50,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> BatchResult[I, T]:
-        """Run ``fn`` over ``items`` through ``source``'s executor: one outcome per input."""
+        """Run ``fn`` over ``items`` through ``source``'s executor: one outcome per input.
+
+        Each ``fn`` call holds one of the source's concurrency slots, so ``fn`` must not call
+        the same source again (``client.request(source, ...)`` or that source's client):
+        with every slot held by an outer call waiting for an inner one, nothing progresses.
+        Call another source, or do the inner requests outside the map.
+        """
         return await self.executor(source).map(
             fn, items, key=key, lane=lane, batch_size=batch_size, on_progress=on_progress
         )
@@ -337,6 +378,23 @@ class AsyncClient:
     def metrics(self) -> dict[str, ExecutorMetrics]:
         """A snapshot of every executor that has been used, by source name."""
         return {name: ex.metrics() for name, ex in self._executors.items()}
+
+    async def health(
+        self,
+        *,
+        probe: bool | Iterable[str] = False,
+        timeout_s: float = 2.0,
+        critical: Iterable[str] = (),
+    ) -> Health:
+        """Overall and per-source health, and the cache's (see ``docs/operations.md``).
+
+        Passive unless ``probe`` is True (every source) or names sources: then one cheap
+        request per source goes through its executor, bounded by ``timeout_s``.  The overall
+        status is ``down`` when a ``critical`` source is down (without ``critical``: when every
+        source used or probed is down)."""
+        from ._health import check_health
+
+        return await check_health(self, probe=probe, timeout_s=timeout_s, critical=critical)
 
     # ------------------------------------------------------------------ lifecycle
 

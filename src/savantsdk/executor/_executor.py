@@ -31,7 +31,7 @@ from ._limiter import LaneRateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._loader import Loader
 from ._metrics import ExecutorMetrics, MetricsRecorder
 from ._pause import LocalPause, SourcePause
-from ._slots import ConcurrencySlots
+from ._slots import ConcurrencyController, ConcurrencySlots
 from ._tasks import TaskSet
 
 __all__ = ("Executor", "classify_outcome")
@@ -113,6 +113,7 @@ class Executor:
         breaker: BreakerGate | None = None,
         pause: SourcePause | None = None,
         rand: Callable[[], float] = random.random,
+        concurrency_controller: ConcurrencyController | None = None,
     ) -> None:
         if not isinstance(settings, SourceSettings):
             raise ConfigurationError(
@@ -147,6 +148,8 @@ class Executor:
         # The unlimited limiter is skipped on the hot path (a custom one is always awaited).
         self._limited = not isinstance(self._limiter, UnlimitedRateLimiter)
         self._capacity = ConcurrencySlots(concurrency)
+        # Adaptive concurrency (off by default): sees each attempt, resizes the slots.
+        self._controller = concurrency_controller
         policy = settings.breaker
         self._breaker: BreakerGate
         if breaker is not None:
@@ -245,9 +248,15 @@ class Executor:
                 start = clock.monotonic()
                 try:
                     result = await fn()
+                except BaseException as exc:
+                    if self._controller is not None:
+                        slots.resize(self._controller.on_attempt(start, clock.monotonic(), exc))
+                    raise
                 finally:
                     m.in_flight -= 1
                     m.latency.add(clock.monotonic() - start)
+                if self._controller is not None:
+                    slots.resize(self._controller.on_attempt(start, clock.monotonic(), None))
             finally:
                 slots.release()
             outcome = _SUCCESS
@@ -264,8 +273,9 @@ class Executor:
         retry_number = 0
         while True:
             try:
-                return await self._attempt(fn, lane)
+                result = await self._attempt(fn, lane)
             except SavantError as exc:
+                m.saw_error(exc, self._clock.time())
                 retry_after: float | None = None
                 if isinstance(exc, RateLimitedError):
                     m.rate_limited += 1
@@ -295,6 +305,9 @@ class Executor:
             except Exception:
                 m.failures += 1
                 raise
+            else:
+                m.last_success_at = self._clock.time()
+                return result
 
     # ------------------------------------------------------------------ public API
 

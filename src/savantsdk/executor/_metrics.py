@@ -10,12 +10,15 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from .._redact import redact
+from ..exceptions import BadRequestError, CircuitOpenError, NotFoundError, SavantError
 from ..typing import MetricsHook
 from ._lanes import Lane
 
 __all__ = ("ExecutorMetrics", "LaneWait", "Reservoir")
 
 log = logging.getLogger("savantsdk")
+
+_MAX_ERROR = 300
 
 
 class Reservoir:
@@ -93,6 +96,14 @@ class ExecutorMetrics:
     """Attempts inside the upstream callable right now."""
     limiter_waiting: int
     """Calls queued in the rate limiter right now."""
+    last_success_at: float | None = None
+    """Wall-clock time (``clock.time()``) of the last call that returned a value."""
+    last_error: str | None = None
+    """``"ErrorClass: message"`` (redacted, truncated) of the last attempt that failed for a
+    reason that says something about the source (retried or not; not 400/404, an open
+    breaker or a bug)."""
+    last_error_at: float | None = None
+    """Wall-clock time of :attr:`last_error`."""
 
 
 class MetricsRecorder:
@@ -107,6 +118,9 @@ class MetricsRecorder:
         "failures",
         "hooks",
         "in_flight",
+        "last_error",
+        "last_error_at",
+        "last_success_at",
         "latency",
         "pauses",
         "rate_limited",
@@ -132,6 +146,20 @@ class MetricsRecorder:
         self.in_flight = 0
         self.latency = Reservoir()
         self.waits = tuple(Reservoir() for _ in Lane)
+        self.last_success_at: float | None = None
+        self.last_error: str | None = None
+        self.last_error_at: float | None = None
+
+    def saw_error(self, exc: BaseException, now: float) -> None:
+        """Remember an attempt's error as the last error when it is about the source: not the
+        caller's input (400, 404), a fail-fast open breaker or a non-SDK bug."""
+        if not isinstance(exc, SavantError) or isinstance(
+            exc, NotFoundError | BadRequestError | CircuitOpenError
+        ):
+            return
+        text = f"{type(exc).__name__}: {redact(str(exc))}"
+        self.last_error = text if len(text) <= _MAX_ERROR else text[: _MAX_ERROR - 3] + "..."
+        self.last_error_at = now
 
     def event(self, name: str, **labels: str) -> None:
         """Send a discrete event to every hook; a failing hook is logged, never raised."""
@@ -176,4 +204,7 @@ class MetricsRecorder:
             batch_efficiency=self.batch_keys / self.batch_calls if self.batch_calls else 0.0,
             in_flight=self.in_flight,
             limiter_waiting=limiter_waiting,
+            last_success_at=self.last_success_at,
+            last_error=self.last_error,
+            last_error_at=self.last_error_at,
         )
