@@ -207,7 +207,11 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
             "warm_zero_requests": all(c["upstream_requests"] == 0 for c in warm),
             "warm_under_200ms": all(c["wall_s"] < WARM_WALL_TARGET_S for c in warm),
         },
-        "fake_upstream": _serde.converter.unstructure(saturation),
+        # the fake's own count restarts with every cycle's reset_counts(): report the total
+        "fake_upstream": {
+            **_serde.converter.unstructure(saturation),
+            "requests": sum(c["upstream_requests"] for c in cycles),
+        },
         "metrics": metrics,
         "top": _top_rows(props, opts.top),
     }
