@@ -152,6 +152,19 @@ def _latest_update(events: Sequence[EventOdds]) -> datetime | None:
     return max(stamps) if stamps else None
 
 
+def _odds_query(
+    markets: Sequence[str], regions: Sequence[str], books: Sequence[str], fmt: OddsFormat
+) -> dict[str, str | None]:
+    """The query every odds endpoint shares (``None`` values are left out of the URL)."""
+    return {
+        "markets": ",".join(markets),
+        "regions": ",".join(regions) or None,
+        "bookmakers": ",".join(books) or None,
+        "oddsFormat": fmt.value,
+        "dateFormat": "iso",
+    }
+
+
 class OddsApiClient:
     """The Odds API v4 through ``client``'s executor (25 requests/s by default) and cache.
 
@@ -415,11 +428,7 @@ class OddsApiClient:
         return await self._fetch(
             f"/v4/sports/{sport}/odds",
             {
-                "markets": ",".join(mkts),
-                "regions": ",".join(regs) or None,
-                "bookmakers": ",".join(books) or None,
-                "oddsFormat": fmt.value,
-                "dateFormat": "iso",
+                **_odds_query(mkts, regs, books, fmt),
                 "eventIds": ",".join(ids) or None,
                 "commenceTimeFrom": _iso(commence_time_from, "commence_time_from"),
                 "commenceTimeTo": _iso(commence_time_to, "commence_time_to"),
@@ -459,11 +468,7 @@ class OddsApiClient:
         return await self._fetch(
             f"/v4/sports/{sport}/events/{event_id}/odds",
             {
-                "markets": ",".join(mkts),
-                "regions": ",".join(regs) or None,
-                "bookmakers": ",".join(books) or None,
-                "oddsFormat": fmt.value,
-                "dateFormat": "iso",
+                **_odds_query(mkts, regs, books, fmt),
             },
             type_=EventOdds,
             kind="lines",
@@ -500,11 +505,7 @@ class OddsApiClient:
             f"/v4/historical/sports/{sport}/odds",
             {
                 "date": _iso(at, "at"),
-                "markets": ",".join(mkts),
-                "regions": ",".join(regs) or None,
-                "bookmakers": ",".join(books) or None,
-                "oddsFormat": fmt.value,
-                "dateFormat": "iso",
+                **_odds_query(mkts, regs, books, fmt),
             },
             type_=tuple[EventOdds, ...],
             kind="immutable",
@@ -545,11 +546,7 @@ class OddsApiClient:
             f"/v4/historical/sports/{sport}/events/{event_id}/odds",
             {
                 "date": _iso(at, "at"),
-                "markets": ",".join(mkts),
-                "regions": ",".join(regs) or None,
-                "bookmakers": ",".join(books) or None,
-                "oddsFormat": fmt.value,
-                "dateFormat": "iso",
+                **_odds_query(mkts, regs, books, fmt),
             },
             type_=EventOdds,
             kind="immutable",

@@ -1237,7 +1237,7 @@ def mean(values: Sequence[float]) -> float:
 # Box score lines from plate appearances (the ONE place the counting is done)
 # --------------------------------------------------------------------------------------------
 
-_BATTING_KEYS: Final = (
+BATTING_KEYS: Final = (
     "plateAppearances",
     "atBats",
     "hits",
@@ -1266,7 +1266,7 @@ _BATTING_KEYS: Final = (
     "catchersInterference",
     "pickoffs",
 )
-_PITCHING_KEYS: Final = (
+PITCHING_KEYS: Final = (
     "battersFaced",
     "outs",
     "atBats",
@@ -1315,7 +1315,7 @@ def batting_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
 
     def line(pid: int) -> dict[str, int]:
         if pid not in lines:
-            lines[pid] = dict.fromkeys(_BATTING_KEYS, 0)
+            lines[pid] = dict.fromkeys(BATTING_KEYS, 0)
         return lines[pid]
 
     for pa in pas:
@@ -1350,7 +1350,7 @@ def pitching_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
 
     def line(pid: int) -> dict[str, int]:
         if pid not in lines:
-            lines[pid] = dict.fromkeys(_PITCHING_KEYS, 0)
+            lines[pid] = dict.fromkeys(PITCHING_KEYS, 0)
         return lines[pid]
 
     for pa in pas:

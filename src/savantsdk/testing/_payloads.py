@@ -17,11 +17,13 @@ from typing import Any, Final
 
 from ._league import (
     BATTER_MARKETS,
+    BATTING_KEYS,
     DIVISION_NAMES,
     LEAGUE_NAMES,
     LEAGUE_RATES_2024,
     OUTCOMES,
     PITCHER_MARKETS,
+    PITCHING_KEYS,
     POSITIONS,
     Game,
     GameState,
@@ -976,11 +978,11 @@ def boxscore_json(league: SimulatedLeague, st: GameState, now: datetime) -> dict
             if p.id in order:
                 entry["battingOrder"] = str(100 * (order.index(p.id) + 1))
                 entry["stats"]["batting"] = _batting_stat(
-                    bat.get(p.id) or dict.fromkeys(_EMPTY_BAT, 0)
+                    bat.get(p.id) or dict.fromkeys(BATTING_KEYS, 0)
                 )
             if p.id in pitchers:
                 entry["stats"]["pitching"] = _pitching_stat(
-                    pit.get(p.id) or dict.fromkeys(_EMPTY_PIT, 0), started=p.id == pitchers[0]
+                    pit.get(p.id) or dict.fromkeys(PITCHING_KEYS, 0), started=p.id == pitchers[0]
                 )
             players[f"ID{p.id}"] = entry
         batting_team = [bat[b] for b in order if b in bat]
@@ -1008,70 +1010,6 @@ def boxscore_json(league: SimulatedLeague, st: GameState, now: datetime) -> dict
         "pitchingNotes": [],
         "topPerformers": [],
     }
-
-
-_EMPTY_BAT: Final[tuple[str, ...]] = (
-    "plateAppearances",
-    "atBats",
-    "hits",
-    "doubles",
-    "triples",
-    "homeRuns",
-    "strikeOuts",
-    "baseOnBalls",
-    "intentionalWalks",
-    "hitByPitch",
-    "runs",
-    "rbi",
-    "totalBases",
-    "sacFlies",
-    "sacBunts",
-    "groundIntoDoublePlay",
-    "groundIntoTriplePlay",
-    "flyOuts",
-    "groundOuts",
-    "lineOuts",
-    "popOuts",
-    "airOuts",
-    "leftOnBase",
-    "stolenBases",
-    "caughtStealing",
-    "catchersInterference",
-    "pickoffs",
-)
-_EMPTY_PIT: Final[tuple[str, ...]] = (
-    "battersFaced",
-    "outs",
-    "atBats",
-    "hits",
-    "doubles",
-    "triples",
-    "homeRuns",
-    "runs",
-    "earnedRuns",
-    "strikeOuts",
-    "baseOnBalls",
-    "intentionalWalks",
-    "hitBatsmen",
-    "numberOfPitches",
-    "balls",
-    "strikes",
-    "sacFlies",
-    "sacBunts",
-    "flyOuts",
-    "groundOuts",
-    "lineOuts",
-    "popOuts",
-    "airOuts",
-    "stolenBases",
-    "caughtStealing",
-    "wildPitches",
-    "balks",
-    "pickoffs",
-    "inheritedRunners",
-    "inheritedRunnersScored",
-    "catchersInterference",
-)
 
 
 def _play_json(league: SimulatedLeague, g: Game, pa: PlateAppearance) -> dict[str, Any]:
