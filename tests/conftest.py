@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from redis_server_support import RedisProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -71,3 +74,14 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
         if name.startswith("SAVANTSDK_") and not name.startswith("SAVANTSDK_TEST_"):
             monkeypatch.delenv(name, raising=False)
     return monkeypatch
+
+
+@pytest.fixture
+def own_redis(redis_server_binary: str, tmp_path: Path) -> Iterator[RedisProcess]:
+    """A redis-server of this test's own (free port, no persistence), stopped afterwards."""
+    server = RedisProcess(redis_server_binary, free_port(), tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

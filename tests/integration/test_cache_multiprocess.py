@@ -15,12 +15,9 @@ import multiprocessing
 import os
 import queue
 import signal
-import socket
-import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import _cache_procs as procs
@@ -28,6 +25,7 @@ import anyio
 import pytest
 import redis.asyncio as aioredis
 
+from redis_server_support import RedisProcess
 from savantsdk.cache import Cache, MemoryCache, RedisCache, TieredCache, cache_key, key_prefix
 
 pytestmark = [pytest.mark.anyio, pytest.mark.redis]
@@ -224,52 +222,6 @@ async def test_invalidations_in_one_process_evict_another_process_l1(
     processes.join_all()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class RedisServer:
-    def __init__(self, binary: str, workdir: Path) -> None:
-        self.binary, self.workdir, self.port = binary, workdir, _free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir), "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.01)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-
-@pytest.fixture
-def own_redis(redis_server_binary: str, tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(redis_server_binary, tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 async def _subscribers(url: str, channel: str) -> int:
     client = aioredis.Redis.from_url(url)
     try:
@@ -286,7 +238,7 @@ async def _until(predicate: Any, what: str, timeout_s: float = 15.0) -> None:
             await anyio.sleep(0.02)
 
 
-async def test_the_listener_resubscribes_after_redis_restarts(own_redis: RedisServer) -> None:
+async def test_the_listener_resubscribes_after_redis_restarts(own_redis: RedisProcess) -> None:
     url = f"redis://127.0.0.1:{own_redis.port}/0"
     key = cache_key("restart", "k")
 

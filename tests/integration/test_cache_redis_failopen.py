@@ -8,72 +8,16 @@ incident, and no lost write after recovery.
 from __future__ import annotations
 
 import logging
-import socket
-import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import anyio
 import pytest
 import redis.asyncio as aioredis
 
+from redis_server_support import RedisProcess, free_port
 from savantsdk.cache import Cache, RedisCache, cache_key
 
 pytestmark = [pytest.mark.anyio, pytest.mark.redis]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class RedisProcess:
-    def __init__(self, binary: str, port: int, workdir: Path) -> None:
-        self.binary, self.port, self.workdir = binary, port, workdir
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                self.binary,
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(self.workdir),
-                "--loglevel", "warning",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-
-@pytest.fixture
-def own_redis(redis_server_binary: str, tmp_path: Path) -> Iterator[RedisProcess]:
-    server = RedisProcess(redis_server_binary, _free_port(), tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def test_redis_outage_is_invisible_and_recovery_loses_no_write(
@@ -161,7 +105,7 @@ async def test_a_hung_redis_costs_one_timeout_then_is_skipped(own_redis: RedisPr
 async def test_nothing_listening_fails_open_with_a_redacted_log(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    url = f"redis://:hunter2-secret@127.0.0.1:{_free_port()}/0"
+    url = f"redis://:hunter2-secret@127.0.0.1:{free_port()}/0"
     async with RedisCache(url, timeout_s=0.2, retry_interval_s=0.0) as backend:
         cache = Cache(backend)
         assert await cache.get_or_load(cache_key("x"), _const(5)) == 5

@@ -16,12 +16,9 @@ import bisect
 import logging
 import multiprocessing
 import queue
-import socket
-import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import _coordination_procs as procs
@@ -29,6 +26,7 @@ import anyio
 import pytest
 import redis.asyncio as aioredis
 
+from redis_server_support import RedisProcess
 from savantsdk import ApiKeys, AsyncClient, BreakerPolicy, RateLimit, RetryPolicy, SourceSettings
 from savantsdk.coordination import RedisCoordination
 from savantsdk.coordination._store import RedisStore
@@ -416,59 +414,6 @@ async def test_breaker_opened_in_one_process_fails_fast_in_another(
 
 
 # ---------------------------------------------------------------------------- Redis down
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class RedisProcess:
-    def __init__(self, binary: str, port: int, workdir: Path) -> None:
-        self.binary, self.port, self.workdir = binary, port, workdir
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                self.binary,
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(self.workdir),
-                "--loglevel", "warning",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-
-@pytest.fixture
-def own_redis(redis_server_binary: str, tmp_path: Path) -> Iterator[RedisProcess]:
-    server = RedisProcess(redis_server_binary, _free_port(), tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def test_redis_down_falls_back_locally_and_recovers(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_support import FastClock, Probes, RedisProcess, free_port
+from reliability_support import FastClock, Probes
 
 
 @pytest.fixture
@@ -20,14 +19,3 @@ def probes() -> Probes:
 @pytest.fixture
 def fast_clock() -> FastClock:
     return FastClock(speed=20.0)
-
-
-@pytest.fixture
-def own_redis(redis_server_binary: str, tmp_path: Path) -> Iterator[RedisProcess]:
-    """A private redis-server on a free port (in CI a missing redis-server fails the test)."""
-    server = RedisProcess(redis_server_binary, free_port(), tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()

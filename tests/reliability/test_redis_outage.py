@@ -12,8 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 import redis.asyncio as aioredis
-from reliability_support import FastClock, RedisProcess
+from reliability_support import FastClock
 
+from redis_server_support import RedisProcess
 from savantsdk import AsyncClient, CacheSettings
 from savantsdk.sources import StatcastResult
 from savantsdk.testing import FakeUpstream, SimulatedLeague
