@@ -39,6 +39,7 @@ from ..exceptions import ConfigurationError, SavantError
 from ..sources import PlateAppearances, game_starts, ingest_statcast
 from ._distributions import Stat
 from ._markets import ODDS_API_MARKETS, MarketLine
+from ._names import canonical_team
 from ._pricing import OddsType
 from ._slate import Slate, SlateGame
 
@@ -133,7 +134,8 @@ def _last_lineups(history: PlateAppearances) -> dict[str, tuple[int, ...]]:
     latest: dict[str, tuple[tuple[dt.date, int], tuple[int, ...]]] = {}
     for st in game_starts(history):
         when = (st.game_date, st.game_pk)
-        for team, lineup in ((st.home_team, st.home_lineup), (st.away_team, st.away_lineup)):
+        for raw, lineup in ((st.home_team, st.home_lineup), (st.away_team, st.away_lineup)):
+            team = canonical_team(raw) or raw  # Savant wrote OAK until 2024, ATH after
             if len(lineup) == 9 and (team not in latest or latest[team][0] < when):
                 latest[team] = (when, lineup)
     return {team: lineup for team, (_, lineup) in latest.items()}
@@ -328,7 +330,7 @@ class PropsClient:
         for t in teams:
             abbr = getattr(t, "abbreviation", None)
             if abbr:
-                out[t.id] = _savant_abbreviation(str(abbr))
+                out[t.id] = canonical_team(str(abbr)) or str(abbr)
         return out
 
     async def lines(self, date: dt.date) -> tuple[tuple[MarketLine, ...], LineSet]:
@@ -539,14 +541,6 @@ def _raise_first(results: Mapping[str, Any]) -> None:
     for value in results.values():
         if isinstance(value, Exception):
             raise value
-
-
-_STATSAPI_TO_SAVANT = {"ARI": "AZ", "CHW": "CWS", "WSN": "WSH", "KCR": "KC", "SDP": "SD"}
-
-
-def _savant_abbreviation(abbr: str) -> str:
-    """Stats API team abbreviations are Savant's, except for a few historical spellings."""
-    return _STATSAPI_TO_SAVANT.get(abbr, abbr)
 
 
 def _check_date(value: object) -> None:
