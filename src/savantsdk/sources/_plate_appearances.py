@@ -39,6 +39,7 @@ from ._statcast_csv import (
     SOURCE,
     Tokens,
     check_required,
+    decode_categories,
     decode_date,
     decode_int,
     decode_str,
@@ -404,8 +405,12 @@ def _ints(tok: Tokens, name: str, rows: npt.NDArray[np.int64]) -> npt.NDArray[np
 
 
 def _strs(tok: Tokens, name: str, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
-    values, _ = decode_str(tok, tok.index(name), rows)
-    return np.array([v or "" for v in values.tolist()], dtype=str)
+    coded = decode_categories(tok, tok.index(name), rows)
+    if coded is None:  # wider than a code or a team name: not this column
+        values, _ = decode_str(tok, tok.index(name), rows)
+        return np.array([v or "" for v in values.tolist()], dtype=str)
+    words, codes = coded
+    return np.array([w or "" for w in words], dtype=str)[codes]
 
 
 def ingest_statcast(source: bytes | str | os.PathLike[str]) -> PlateAppearances:

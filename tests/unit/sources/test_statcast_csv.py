@@ -294,3 +294,35 @@ def test_round_trip_any_text_ints_floats(records: list[tuple[str, int, float | N
     assert table.column("des").to_list() == [t for t, _, _ in records]
     assert table.column("batter").to_list() == [n for _, n, _ in records]
     assert table.column("release_speed").to_list() == [f for _, _, f in records]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_text, st.integers(0, 10**9)), min_size=1, max_size=8),
+    st.integers(1, 64),
+    st.booleans(),
+)
+def test_separator_scan_blocks_split_quoted_fields_anywhere(
+    records: list[tuple[str, int]], block: int, quote_all: bool
+) -> None:
+    """The separator scan works in blocks; a quoted field (commas, newlines, escaped quotes)
+    cut by a block boundary at any byte parses exactly as with one block."""
+    from savantsdk.sources import _statcast_csv
+
+    payload = to_csv([row(des=t, batter=n) for t, n in records], quote_all=quote_all)
+    whole = parse_statcast_csv(payload)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_statcast_csv, "_SCAN_BLOCK", block)
+        blocked = parse_statcast_csv(payload)
+    assert blocked.column("des").to_list() == [t for t, _ in records]
+    assert blocked.column("batter").to_list() == [n for _, n in records]
+    assert blocked.column("player_name").to_list() == whole.column("player_name").to_list()
+
+
+def test_unterminated_quote_is_caught_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from savantsdk.sources import _statcast_csv
+
+    monkeypatch.setattr(_statcast_csv, "_SCAN_BLOCK", 5)
+    payload = to_csv([row(des="a, b")]) + b'FF,"open'
+    with pytest.raises(SourceDecodeError, match="unterminated quoted field"):
+        parse_statcast_csv(payload)
