@@ -6,9 +6,9 @@ Start with :class:`AsyncClient` (or its blocking twin :class:`Client`).
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._client import AsyncClient as AsyncClient
 from ._config import (
     ApiKeys as ApiKeys,
     BreakerPolicy as BreakerPolicy,
@@ -19,14 +19,6 @@ from ._config import (
     SourceSettings as SourceSettings,
     Timeout as Timeout,
 )
-from ._health import (
-    CacheHealth as CacheHealth,
-    Health as Health,
-    HealthStatus as HealthStatus,
-    ProbeResult as ProbeResult,
-    SourceHealth as SourceHealth,
-)
-from .coordination import RedisCoordination as RedisCoordination
 from .exceptions import (
     BadRequestError as BadRequestError,
     BatchError as BatchError,
@@ -47,15 +39,25 @@ from .exceptions import (
     SourceTimeoutError as SourceTimeoutError,
     UnauthorizedError as UnauthorizedError,
 )
-from .executor import (
-    BatchResult as BatchResult,
-    ExecutorMetrics as ExecutorMetrics,
-    Lane as Lane,
-    Outcome as Outcome,
-)
-from .sync import Client as Client
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the client side is imported on first use (see __getattr__)
+    from ._client import AsyncClient as AsyncClient
+    from ._health import (
+        CacheHealth as CacheHealth,
+        Health as Health,
+        HealthStatus as HealthStatus,
+        ProbeResult as ProbeResult,
+        SourceHealth as SourceHealth,
+    )
+    from .coordination import RedisCoordination as RedisCoordination
+    from .executor import (
+        BatchResult as BatchResult,
+        ExecutorMetrics as ExecutorMetrics,
+        Lane as Lane,
+        Outcome as Outcome,
+    )
+    from .sync import Client as Client
+
     __version__: str
 
 __all__ = (
@@ -100,9 +102,36 @@ __all__ = (
 )
 
 
+#: Public names imported on first access, so ``import savantsdk`` (and the offline
+#: ``savantsdk.props``) does not load httpx, redis and the executor until they are used.
+_LAZY: dict[str, str] = {
+    "AsyncClient": "._client",
+    "BatchResult": ".executor",
+    "CacheHealth": "._health",
+    "Client": ".sync",
+    "ExecutorMetrics": ".executor",
+    "Health": "._health",
+    "HealthStatus": "._health",
+    "Lane": ".executor",
+    "Outcome": ".executor",
+    "ProbeResult": "._health",
+    "RedisCoordination": ".coordination",
+    "SourceHealth": "._health",
+}
+
+
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         from .__about__ import version
 
         return version()
-    raise AttributeError(f"module 'savantsdk' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'savantsdk' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

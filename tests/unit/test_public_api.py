@@ -38,3 +38,23 @@ def test_top_level_exports_everything_public_it_imports() -> None:
 
 def test_version() -> None:
     assert savantsdk.__version__[0].isdigit()
+
+
+def test_import_is_light_and_the_client_side_loads_on_first_use() -> None:
+    """``import savantsdk`` (and the in-memory cache) must not pull httpx, redis-py or the
+    executor; the lazily exported names still resolve, to the same objects."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, savantsdk, savantsdk.cache\n"
+        "heavy = [m for m in ('httpx', 'redis', 'savantsdk._client', 'savantsdk.executor') "
+        "if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "from savantsdk._client import AsyncClient\n"
+        "assert savantsdk.AsyncClient is AsyncClient\n"
+        "from savantsdk.cache._redis import RedisCache\n"
+        "assert savantsdk.cache.RedisCache is RedisCache\n"
+        "assert {'AsyncClient', 'Client', 'Lane'} <= set(dir(savantsdk))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

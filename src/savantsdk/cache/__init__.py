@@ -6,6 +6,8 @@ stale-while-revalidate and stale-on-error; a ``TieredCache`` over Redis keeps ev
 L1 in step through pub/sub invalidations.
 """
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any
+
 from ._codec import DEFAULT_COMPRESS_MIN_BYTES as DEFAULT_COMPRESS_MIN_BYTES
 from ._factory import backend_from_settings as backend_from_settings
 from ._keys import (
@@ -25,8 +27,10 @@ from ._protocols import (
     InvalidatingBackend as InvalidatingBackend,
     LockingBackend as LockingBackend,
 )
-from ._redis import RedisCache as RedisCache
 from ._tiered import TieredCache as TieredCache
+
+if _TYPE_CHECKING:
+    from ._redis import RedisCache as RedisCache
 
 __all__ = (
     "Cache",
@@ -45,3 +49,17 @@ __all__ = (
     "cache_key",
     "key_prefix",
 )
+
+
+def __getattr__(name: str) -> _Any:
+    # RedisCache loads redis-py, which an in-memory or offline user never needs.
+    if name == "RedisCache":
+        from ._redis import RedisCache
+
+        globals()[name] = RedisCache
+        return RedisCache
+    raise AttributeError(f"module 'savantsdk.cache' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"RedisCache"})

@@ -6,7 +6,6 @@ from .._config import CacheSettings
 from ..exceptions import ConfigurationError
 from ..typing import AsyncCacheBackend, Clock
 from ._memory import MemoryCache
-from ._redis import RedisCache
 from ._tiered import TieredCache
 
 __all__ = ("backend_from_settings",)
@@ -28,6 +27,8 @@ def backend_from_settings(
         raise ConfigurationError(
             f"cache backend {settings.backend!r} needs a redis_url", setting="redis_url"
         )
+    from ._redis import RedisCache  # redis-py is imported only when a Redis backend is built
+
     redis = RedisCache(
         settings.redis_url,
         namespace=settings.namespace,

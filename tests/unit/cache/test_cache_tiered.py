@@ -71,7 +71,7 @@ async def test_corrupt_l2_entries_are_not_copied_into_l1() -> None:
 def test_exports_sorted_and_complete() -> None:
     names = cache_pkg.__all__
     assert list(names) == sorted(names)
-    public = {n for n in vars(cache_pkg) if not n.startswith("_")} - {"annotations"}
+    public = {n for n in dir(cache_pkg) if not n.startswith("_")} - {"annotations"}
     assert public == set(names)
     assert isinstance(names, tuple)
 
