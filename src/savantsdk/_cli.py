@@ -71,6 +71,45 @@ def _load_statcast(paths: Sequence[str]) -> Any:
     return pas
 
 
+PRIOR_MODEL = "default-prior"
+
+
+def _add_prior(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--prior-statcast",
+        action="append",
+        metavar="PATH",
+        help=f"Statcast CSV of an earlier season (repeatable): enables --model {PRIOR_MODEL}, "
+        "the default model with each player's rates there as his prior mean",
+    )
+    p.add_argument(
+        "--prior-weight",
+        type=float,
+        default=0.5,
+        help="how far a full prior moves the prior mean from the league (0-1, default 0.5)",
+    )
+
+
+def _models(args: argparse.Namespace, names: Sequence[str]) -> list[Any]:
+    """Model names, with ``default-prior`` built from ``--prior-statcast`` (rows before the
+    first evaluated day only, so no prior ever sees the days it predicts)."""
+    if PRIOR_MODEL not in names:
+        if args.prior_statcast:
+            raise SavantError(f"--prior-statcast is used only by --model {PRIOR_MODEL}")
+        return list(names)
+    if not args.prior_statcast:
+        raise SavantError(f"--model {PRIOR_MODEL} needs --prior-statcast PATH")
+    if not 0.0 <= args.prior_weight <= 1.0:
+        raise SavantError(f"--prior-weight must be in [0, 1], got {args.prior_weight}")
+    from .props._rates import ShrinkageRateModel
+
+    first = getattr(args, "start", None) or args.date
+    prior_pas = _load_statcast(args.prior_statcast).before(first)
+    prior = ShrinkageRateModel.prior_from_history(prior_pas, weight=args.prior_weight)
+    with_prior = ShrinkageRateModel(name=PRIOR_MODEL, prior=prior)
+    return [with_prior if n == PRIOR_MODEL else n for n in names]
+
+
 def _people_path(args: argparse.Namespace) -> Path | None:
     if args.people:
         return Path(args.people)
@@ -101,7 +140,12 @@ def _add_props(p: argparse.ArgumentParser) -> None:
         default=[],
         help="recorded PrizePicks or Odds API JSON (auto-detected; repeatable)",
     )
-    p.add_argument("--model", default="default", help="rate model name (default: default)")
+    p.add_argument(
+        "--model",
+        default="default",
+        help=f"rate model name (default: default; {PRIOR_MODEL} with --prior-statcast)",
+    )
+    _add_prior(p)
     p.add_argument("--stat", action="append", metavar="STAT", help="only these stats")
     p.add_argument("--game", action="append", type=int, metavar="GAME_PK", help="only these games")
     p.add_argument("--people", metavar="CSV", help="Chadwick register for player names")
@@ -125,6 +169,8 @@ def _run_props_online(args: argparse.Namespace) -> Any:
     """Slate, history and lines from the live sources (base URLs and keys from SAVANTSDK_*)."""
     from ._client import AsyncClient
 
+    model = _models(args, [args.model])[0]
+
     async def run() -> Any:
         async with AsyncClient() as client:
             result = await client.props.generate(
@@ -132,7 +178,7 @@ def _run_props_online(args: argparse.Namespace) -> Any:
                 markets=args.stat,
                 games=args.game,
                 min_edge=args.min_edge,
-                model=args.model,
+                model=model,
                 history_days=args.history_days,
             )
             report = client.props.last_report
@@ -177,7 +223,7 @@ def _run_props(args: argparse.Namespace) -> int:
         pas,
         args.date,
         lines=lines,
-        model=args.model,
+        model=_models(args, [args.model])[0],
         games=args.game,
         markets=args.stat,
         min_edge=args.min_edge,
@@ -233,6 +279,7 @@ def _add_backtest(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="rate model (repeatable: --model default --model naive); default: default",
     )
+    _add_prior(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -240,7 +287,8 @@ def _run_backtest(args: argparse.Namespace) -> int:
     from .props._backtest import backtest
 
     pas = _load_statcast(args.statcast)
-    report = backtest(pas, args.start, args.end, models=args.model or ["default"])
+    models = _models(args, args.model or ["default"])
+    report = backtest(pas, args.start, args.end, models=models)
     out = report.to_json()
     if args.json:
         sys.stdout.write(orjson.dumps(out).decode() + "\n")

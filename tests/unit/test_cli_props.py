@@ -120,3 +120,48 @@ def test_errors_are_reported_not_raised(
         == 2
     )
     assert "no such file" in capsys.readouterr().err
+
+
+def test_backtest_with_a_prior_season(
+    data_file: DataFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--prior-statcast builds ``default-prior``; the prior never sees the evaluated days."""
+    files = _files(data_file, dt.date(2024, 4, 8), dt.date(2024, 4, 12))
+    argv = ["backtest", *files, "--start", "2024-04-11", "--end", "2024-04-12"]
+    argv += ["--model", "default", "--model", "default-prior", "--json"]
+
+    def prior(last: dt.date) -> list[str]:
+        return [
+            a.replace("--statcast", "--prior-statcast")
+            for a in _files(data_file, dt.date(2024, 3, 28), last)
+        ]
+
+    assert main([*argv, *prior(dt.date(2024, 4, 7))]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"default", "default-prior"}
+    plain, with_prior = out["default"]["families"], out["default-prior"]["families"]
+    for fam in ("pitcher_strikeouts", "batter_strikeouts"):
+        assert plain[fam]["n"] == with_prior[fam]["n"] > 0
+        assert plain[fam]["log_loss"] != with_prior[fam]["log_loss"]
+        # the baselines do not use the prior
+        assert plain[fam]["log_loss_league"] == with_prior[fam]["log_loss_league"]
+    # prior files that run into the evaluated days are cut at the first of them
+    assert main([*argv, *prior(dt.date(2024, 4, 10))]) == 0
+    cut = json.loads(capsys.readouterr().out)["default-prior"]["families"]
+    assert main([*argv, *prior(dt.date(2024, 4, 12))]) == 0
+    overlapping = json.loads(capsys.readouterr().out)["default-prior"]["families"]
+    assert cut == overlapping
+
+
+def test_prior_flags_must_go_together(
+    data_file: DataFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = _files(data_file, dt.date(2024, 4, 8), dt.date(2024, 4, 9))
+    argv = ["backtest", *files, "--start", "2024-04-09", "--end", "2024-04-09"]
+    assert main([*argv, "--model", "default-prior"]) == 2
+    assert "needs --prior-statcast" in capsys.readouterr().err
+    assert main([*argv, "--prior-statcast", files[1]]) == 2
+    assert "used only by --model default-prior" in capsys.readouterr().err
+    prior = ["--prior-statcast", files[1], "--model", "default-prior"]
+    assert main([*argv, *prior, "--prior-weight", "1.5"]) == 2
+    assert "--prior-weight" in capsys.readouterr().err
