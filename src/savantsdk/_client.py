@@ -366,10 +366,10 @@ class AsyncClient:
     ) -> BatchResult[I, T]:
         """Run ``fn`` over ``items`` through ``source``'s executor: one outcome per input.
 
-        Each ``fn`` call holds one of the source's concurrency slots, so ``fn`` must not call
-        the same source again (``client.request(source, ...)`` or that source's client):
-        with every slot held by an outer call waiting for an inner one, nothing progresses.
-        Call another source, or do the inner requests outside the map.
+        Each ``fn`` call holds one of the source's concurrency slots.  If ``fn`` calls the
+        same source again (``client.request(source, ...)`` or that source's client), those
+        nested calls run inside the slot ``fn`` holds, one at a time, so they cannot
+        deadlock waiting for slots the outer calls hold (``docs/executor.md``).
         """
         return await self.executor(source).map(
             fn, items, key=key, lane=lane, batch_size=batch_size, on_progress=on_progress

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
+import anyio
 import pytest
 
 from savantsdk import ApiKeys, AsyncClient, Client, RetryPolicy, SourceServerError
@@ -173,3 +174,34 @@ def test_blocking_client_generates_the_same_props(server: FakeUpstream) -> None:
         )
     assert len(props) == 2 * len(server.league.games_on(day))
     assert all(p.stat is Stat.PITCHER_STRIKEOUTS for p in props)
+
+
+async def test_a_mapped_function_may_call_the_same_source_again(fake: FakeUpstream) -> None:
+    """client.map over Stats API games whose function fetches each game's boxscore and its
+    home starter through client.statsapi: nested calls to the mapped source used to deadlock
+    when batch_size > concurrency; they now run in the caller's slot."""
+    from savantsdk import RateLimit, SourceSettings
+
+    games = list(fake.league.games_on(fake.league.dates[0]))  # final: starters are known
+    statsapi = SourceSettings(
+        name="statsapi",
+        base_url=fake.base_urls["statsapi"],
+        rate_limit=RateLimit(rate_per_s=None, concurrency=2),
+    )
+    async with make_client(fake, sources={"statsapi": statsapi}) as client:
+
+        async def starter_name(game_pk: int) -> str:
+            box = await client.statsapi.boxscore(game_pk)
+            starter = box.value.teams.home.starting_pitcher
+            assert starter is not None
+            return (await client.statsapi.person(starter.person.id)).full_name or ""
+
+        with anyio.fail_after(30):
+            result = await client.map(
+                "statsapi", starter_name, [g.game_pk for g in games], batch_size=len(games)
+            )
+        peak = client.executor("statsapi").capacity.statistics()
+    assert result.ok
+    assert len(result.values) == len(games) > 2
+    assert all(name for name in result.values)
+    assert peak.borrowed == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import math
@@ -86,6 +87,22 @@ def _check_int(name: str, value: object, lo: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < lo:
         raise ConfigurationError(f"{name} must be an int >= {lo}, got {value!r}", setting=name)
     return value
+
+
+class _HeldSlot:
+    """A slot held by a running attempt; ``lock`` (made on first use) orders its nested calls."""
+
+    __slots__ = ("lock",)
+
+    def __init__(self) -> None:
+        self.lock: anyio.Lock | None = None
+
+
+#: The executors whose concurrency slot the running code holds (see ``Executor._attempt``).
+#: Tasks an attempt starts copy it, so a task group inside a mapped function borrows too.
+_HELD_SLOTS: contextvars.ContextVar[dict[Executor, _HeldSlot] | None] = contextvars.ContextVar(
+    "savantsdk_held_slots", default=None
+)
 
 
 class Executor:
@@ -239,8 +256,23 @@ class Executor:
             else:
                 m.waits[lane].add(0.0)
             slots = self._capacity
-            if not slots.try_acquire():
-                await slots.acquire()
+            held = _HELD_SLOTS.get()
+            caller = held.get(self) if held else None
+            if caller is not None:
+                # A nested call from inside one of this executor's own attempts (a mapped
+                # function calling the same source): it runs in the caller's slot, one such
+                # call at a time, instead of waiting for a slot its caller may be holding.
+                lock = caller.lock
+                if lock is None:
+                    lock = caller.lock = anyio.Lock()
+                await lock.acquire()
+                release = lock.release
+            else:
+                if not slots.try_acquire():
+                    await slots.acquire()
+                release = slots.release
+            mine = _HeldSlot()
+            token = _HELD_SLOTS.set({**held, self: mine} if held else {self: mine})
             try:
                 m.attempts += 1
                 m.in_flight += 1
@@ -258,7 +290,8 @@ class Executor:
                 if self._controller is not None:
                     slots.resize(self._controller.on_attempt(start, clock.monotonic(), None))
             finally:
-                slots.release()
+                _HELD_SLOTS.reset(token)
+                release()
             outcome = _SUCCESS
             return result
         except Exception as exc:

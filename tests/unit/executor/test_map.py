@@ -250,3 +250,52 @@ async def test_map_items_may_be_any_iterable() -> None:
     gen: Any = (c for c in "abc")
     result = await ex.map(fn, gen)
     assert result.values == ["A", "B", "C"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("keyed", [False, True])
+@pytest.mark.parametrize("fan_out", [1, 3])
+async def test_nested_calls_to_the_same_source_borrow_the_callers_slot(
+    keyed: bool, fan_out: int
+) -> None:
+    """A mapped function (or any attempt) that calls the same executor again used to
+    deadlock once every slot was held by an outer attempt waiting for an inner one. Nested
+    calls now run inside the caller's slot, one at a time, so the source's concurrency
+    bound still holds for the requests that actually run, and nothing waits forever."""
+    concurrency = 4
+    ex = Executor(make_settings(concurrency=concurrency), clock=FakeClock())
+    active = peak = 0
+
+    async def leaf(n: int) -> int:
+        nonlocal active, peak
+        active += 1
+        peak = max(peak, active)
+        await asyncio.sleep(0.001)
+        active -= 1
+        return n
+
+    async def outer(item: int) -> int:
+        async def inner(j: int) -> int:
+            # a nested call that itself nests once more (two levels of borrowing)
+            key = f"leaf:{item}:{j}" if keyed else None
+            return await ex.call(lambda: leaf(item * 10 + j), key=key)
+
+        async def one(j: int) -> int:
+            return await ex.call(lambda: inner(j))
+
+        results: list[int] = []
+        async with anyio.create_task_group() as tg:
+            for j in range(fan_out):
+
+                async def run(j: int = j) -> None:
+                    results.append(await one(j))
+
+                tg.start_soon(run)
+        return sum(results)
+
+    with anyio.fail_after(10):
+        result = await ex.map(outer, range(10), batch_size=10)
+    expected = [sum(i * 10 + j for j in range(fan_out)) for i in range(10)]
+    assert [o.value for o in result.outcomes] == expected
+    assert 1 <= peak <= concurrency
+    assert ex.capacity.statistics().borrowed == 0
