@@ -1,4 +1,5 @@
-"""Worker processes for the coordination tests (multiprocessing "spawn").
+"""Worker processes for the coordination tests (multiprocessing "spawn"), and the helpers
+the single-server and cluster coordination tests share.
 
 Each function is a process entry point: it builds its own ``AsyncClient`` coordinated through
 its own ``RedisCoordination`` (its own pool) against the parent's FakeUpstream, waits for the
@@ -7,7 +8,9 @@ parent's signal, does its part and reports through a queue.
 
 from __future__ import annotations
 
+import bisect
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
@@ -113,3 +116,25 @@ def break_then_report(
             results.put({"outcomes": outcomes, "state": client.metrics()["statsapi"].breaker_state})
 
     anyio.run(main)
+
+
+def max_window(times: list[float], window: float = 1.0) -> int:
+    """The most requests in any ``window`` seconds of ``times``."""
+    times = sorted(times)
+    return max(
+        (bisect.bisect_right(times, t + window - 1e-9) - i for i, t in enumerate(times)), default=0
+    )
+
+
+async def drive(clients: Sequence[AsyncClient], seconds: float, tasks_each: int) -> None:
+    """``tasks_each`` tasks per client send Stats API requests back to back for ``seconds``."""
+    deadline = time.monotonic() + seconds
+
+    async def loop(client: AsyncClient) -> None:
+        while time.monotonic() < deadline:
+            await client.request("statsapi", "GET", "/api/v1/teams")
+
+    async with anyio.create_task_group() as tg:
+        for client in clients:
+            for _ in range(tasks_each):
+                tg.start_soon(loop, client)

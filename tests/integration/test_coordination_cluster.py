@@ -6,12 +6,12 @@ one slot; the same shared rate and shared breaker must hold as on a single Redis
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import AsyncIterator
 
 import anyio
 import pytest
+from _coordination_procs import drive, max_window
 from redis.asyncio.cluster import RedisCluster
 
 from savantsdk import AsyncClient, BreakerPolicy, RateLimit, RetryPolicy, SourceSettings
@@ -49,16 +49,6 @@ def settings(fake: FakeUpstream, rate: float, **kw: object) -> dict[str, SourceS
     }
 
 
-def max_window(times: list[float]) -> int:
-    times = sorted(times)
-    best, j = 0, 0
-    for i, t in enumerate(times):
-        while times[j] <= t - 1.0:
-            j += 1
-        best = max(best, i - j + 1)
-    return best
-
-
 async def test_two_clients_share_one_rate_through_the_cluster(
     cluster: RedisCluster, fake: FakeUpstream
 ) -> None:
@@ -70,16 +60,7 @@ async def test_two_clients_share_one_rate_through_the_cluster(
         AsyncClient(sources=settings(fake, rate), cache=None, coordination=c2) as b,
     ):
         fake.reset_counts()
-        deadline = time.monotonic() + 2.0
-
-        async def loop(client: AsyncClient) -> None:
-            while time.monotonic() < deadline:
-                await client.request("statsapi", "GET", "/api/v1/teams")
-
-        async with anyio.create_task_group() as tg:
-            for client in (a, b):
-                for _ in range(10):
-                    tg.start_soon(loop, client)
+        await drive((a, b), 2.0, 10)
         assert c1.metrics().redis_grants > 10
         assert c2.metrics().redis_grants > 10
         assert not c1.metrics().fallback_active

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import bisect
 import logging
 import multiprocessing
 import queue
@@ -80,11 +79,7 @@ def statsapi(fake: FakeUpstream, rate: float | None, **kw: Any) -> dict[str, Sou
     }
 
 
-def max_window(times: list[float], window: float = 1.0) -> int:
-    times = sorted(times)
-    return max(
-        (bisect.bisect_right(times, t + window - 1e-9) - i for i, t in enumerate(times)), default=0
-    )
+max_window = procs.max_window
 
 
 # ---------------------------------------------------------------------------- the scripts
@@ -190,16 +185,7 @@ async def test_two_clients_share_one_rate_at_the_upstream(
         AsyncClient(sources=statsapi(fake, rate), cache=None, coordination=c2) as b,
     ):
         fake.reset_counts()
-        deadline = time.monotonic() + 2.0
-
-        async def loop(client: AsyncClient) -> None:
-            while time.monotonic() < deadline:
-                await client.request("statsapi", "GET", "/api/v1/teams")
-
-        async with anyio.create_task_group() as tg:
-            for client in (a, b):
-                for _ in range(15):
-                    tg.start_soon(loop, client)
+        await procs.drive((a, b), 2.0, 15)
         assert c1.metrics().redis_grants > 10
         assert c2.metrics().redis_grants > 10
     seen = fake.requests("statsapi")
