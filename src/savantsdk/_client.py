@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import ssl
 import warnings
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
@@ -28,7 +29,7 @@ from ._config import (
     Timeout,
     default_source_settings,
 )
-from ._http import build_async_client, send
+from ._http import build_async_client, send, tls_context
 from .cache import Cache, MemoryCache, backend_from_settings
 from .exceptions import ConfigurationError
 from .executor import BatchResult, Executor, ExecutorMetrics, Lane
@@ -140,6 +141,7 @@ class AsyncClient:
         }
         self._executors: dict[str, Executor] = {}
         self._http: dict[str, httpx.AsyncClient] = {}
+        self._tls: ssl.SSLContext | None = None  # one CA-bundle load, shared by sources
         self._owns_cache = isinstance(cache, NotGiven)
         self._cache_backend: AsyncCacheBackend | None = None
         self._cache: Cache | None
@@ -318,8 +320,10 @@ class AsyncClient:
         self._check_open()
         client = self._http.get(source)
         if client is None:
+            if self._tls is None:
+                self._tls = tls_context()
             client = build_async_client(
-                self.settings(source), transport=self._options.http_transport
+                self.settings(source), transport=self._options.http_transport, tls=self._tls
             )
             self._http[source] = client
         return client

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import email.utils
+import ssl
 import time
 
 import httpx
@@ -8,6 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from savantsdk import (
+    AsyncClient,
     BadRequestError,
     NotFoundError,
     QuotaExceededError,
@@ -25,6 +27,7 @@ from savantsdk._http import (
     is_retryable,
     parse_retry_after,
     send,
+    tls_context,
 )
 
 
@@ -165,3 +168,28 @@ def test_client_timeouts_are_never_infinite() -> None:
     t = client.timeout
     assert (t.connect, t.read, t.write, t.pool) == (2.0, 3.0, 30.0, 10.0)
     assert "savantsdk/" in client.headers["user-agent"]
+
+
+def _pool_tls(client: httpx.AsyncClient) -> ssl.SSLContext:
+    # httpx internals (AsyncHTTPTransport -> httpcore pool): where the context actually ends up
+    ctx = client._transport._pool._ssl_context  # type: ignore[attr-defined]
+    assert isinstance(ctx, ssl.SSLContext)
+    return ctx
+
+
+@pytest.mark.anyio
+async def test_tls_is_verified_and_one_context_is_shared_by_sources() -> None:
+    async with AsyncClient() as client:
+        contexts = [_pool_tls(client.http(s)) for s in ("savant", "statsapi", "odds_api")]
+    assert contexts[0] is contexts[1] is contexts[2]  # one CA-bundle load per client
+    assert contexts[0].verify_mode == ssl.CERT_REQUIRED
+    assert contexts[0].check_hostname
+    assert _pool_tls(build_async_client(default_source_settings("savant"))).verify_mode == (
+        ssl.CERT_REQUIRED
+    )
+
+
+def test_build_async_client_refuses_a_non_verifying_context() -> None:
+    with pytest.raises(ValueError, match="verifying TLS context"):
+        build_async_client(default_source_settings("savant"), tls=ssl._create_unverified_context())
+    assert tls_context().verify_mode == ssl.CERT_REQUIRED
