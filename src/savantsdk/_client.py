@@ -320,11 +320,10 @@ class AsyncClient:
         self._check_open()
         client = self._http.get(source)
         if client is None:
-            if self._tls is None:
+            transport = self._options.http_transport
+            if transport is None and self._tls is None:  # a given transport makes its own
                 self._tls = tls_context()
-            client = build_async_client(
-                self.settings(source), transport=self._options.http_transport, tls=self._tls
-            )
+            client = build_async_client(self.settings(source), transport=transport, tls=self._tls)
             self._http[source] = client
         return client
 

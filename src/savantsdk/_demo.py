@@ -15,7 +15,6 @@ cache is cold.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import time
 import uuid
 from collections.abc import Mapping
@@ -152,7 +151,8 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
             # Imports are process start-up, paid once by a service, not part of a cycle: the
             # cold cycle measures an empty cache in a warm process (about 0.35 s of numpy and
             # engine imports would otherwise land in it on the first run).
-            importlib.import_module(f"{__package__}.props._generate")
+            from .props import _generate  # noqa: F401
+
             props_api = client.props
             cycles: list[dict[str, Any]] = []
             props: PropSet | None = None
@@ -164,7 +164,7 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
                 props = await props_api.generate(day, history_days=opts.history_days)
                 wall = time.perf_counter() - t
                 counts = {s: fake.count(s) for s in fake.base_urls}
-                report = client.props.last_report
+                report = props_api.last_report
                 assert report is not None
                 if i == 0:
                     bound_s, bound_source = _bound(client, counts, opts.latency_s)

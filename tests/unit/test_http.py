@@ -193,3 +193,11 @@ def test_build_async_client_refuses_a_non_verifying_context() -> None:
     with pytest.raises(ValueError, match="verifying TLS context"):
         build_async_client(default_source_settings("savant"), tls=ssl._create_unverified_context())
     assert tls_context().verify_mode == ssl.CERT_REQUIRED
+
+
+@pytest.mark.anyio
+async def test_a_given_transport_skips_the_ca_bundle_load() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200))
+    async with AsyncClient(http_transport=transport) as client:
+        client.http("savant")
+        assert client._tls is None  # the mock never does TLS: no 30-40 ms context for it
