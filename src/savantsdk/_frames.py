@@ -293,7 +293,7 @@ def to_polars(cols: Iterable[FrameColumn]) -> Any:
 
 def _major(module: Any) -> int:
     head = str(getattr(module, "__version__", "0")).split(".", 1)[0]
-    return int(head) if head.isdigit() else 0
+    return int(head) if head.isdecimal() else 0
 
 
 def _copy_on_write(pd: Any) -> bool:
@@ -453,7 +453,7 @@ _SCHEDULE: Final[dict[str, Kind]] = {
 
 def _season(value: Any) -> int | None:
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 def schedule_columns(schedule: Any) -> list[FrameColumn]:

@@ -85,7 +85,7 @@ def load_people(path: str | Path, *, ids: Iterable[int] | None = None) -> dict[i
                 )
             for row in reader:
                 raw = (row.get("key_mlbam") or "").strip()
-                if not raw.isdigit():
+                if not raw.isdecimal():
                     continue
                 mid = int(raw)
                 if wanted is not None and mid not in wanted:

@@ -207,7 +207,7 @@ def _parse(
             last, first = rec.get("last_name", "").strip(), rec.get("first_name", "").strip()
             consumed |= {"last_name", "first_name"}
         pid = rec["player_id"].strip()
-        if not pid.isdigit():
+        if not pid.isdecimal():
             raise SourceDecodeError(
                 f"leaderboard CSV line {n}: player_id {pid!r} is not an MLBAM id", source=SOURCE
             )

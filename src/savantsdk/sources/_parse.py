@@ -257,7 +257,7 @@ def innings_to_outs(value: Any) -> int | None:
         return value * 3 if value >= 0 else None
     text = f"{value:.1f}" if isinstance(value, float) else str(value).strip()
     whole, _, frac = text.partition(".")
-    if not whole.isdigit() or frac not in {"", "0", "1", "2"}:
+    if not whole.isdecimal() or frac not in {"", "0", "1", "2"}:
         return None
     return int(whole) * 3 + int(frac or "0")
 

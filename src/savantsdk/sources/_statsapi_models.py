@@ -1108,7 +1108,7 @@ def _pointer(path: Any) -> list[str]:
 def _index(container: list[Any], part: str, *, allow_end: bool) -> int:
     if allow_end and part == "-":
         return len(container)
-    if not part.isdigit() or (len(part) > 1 and part.startswith("0")):
+    if not part.isdecimal() or (len(part) > 1 and part.startswith("0")):
         raise SourceDecodeError(f"invalid array index {part!r} in diffPatch", source=SOURCE)
     index = int(part)
     if index > len(container) or (index == len(container) and not allow_end):

@@ -686,7 +686,7 @@ class FakeUpstream:
         pas = _p.season_pas(self.league, self.now()) if year == self.league.season else []
         text = _p.leaderboard_csv(self.league, pas, kind, ptype, year)
         minimum = q.get("min") or "0"
-        if minimum.isdigit() and int(minimum) > 0 and kind != "percentile-rankings":
+        if minimum.isdecimal() and int(minimum) > 0 and kind != "percentile-rankings":
             lines = text.splitlines()
             keep = [lines[0]] + [ln for ln in lines[1:] if _pa_of(kind, ln) >= int(minimum)]
             text = "\n".join(keep) + "\n"
@@ -819,7 +819,7 @@ class FakeUpstream:
         ids = [
             int(x)
             for x in (request.query_params.get("personIds") or "").split(",")
-            if x.strip().isdigit()
+            if x.strip().isdecimal()
         ]
         people = [
             _p.person_json(self.league, self.league.players[i], at=self._today())

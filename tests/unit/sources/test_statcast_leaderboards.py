@@ -72,6 +72,8 @@ def test_faults() -> None:
         parse_expected_statistics(b"player_id,year,pa\n12,2020\n")
     with pytest.raises(SourceDecodeError, match=r"line 2.*MLBAM"):
         parse_expected_statistics(b"player_id,year\nabc,2020\n")
+    with pytest.raises(SourceDecodeError, match=r"line 2.*MLBAM"):  # isdigit() but not int()
+        parse_expected_statistics("player_id,year\n\u00b2,2020\n".encode())
     with pytest.raises(SourceDecodeError, match=r"line 2.*ExpectedStatsRow"):
         parse_expected_statistics(b"player_id,pa\n12,many\n")
     with pytest.raises(SourceServerError) as info:

@@ -1017,6 +1017,7 @@ def test_json_patch_rfc6902_examples(doc: Any, ops: list[dict[str, Any]], expect
         ({"foo": "bar"}, [{"op": "remove", "path": "/nope"}], "not found"),
         ({"foo": [1]}, [{"op": "add", "path": "/foo/5", "value": 1}], "out of range"),
         ({"foo": [1]}, [{"op": "add", "path": "/foo/01", "value": 1}], "invalid array index"),
+        ({"foo": [1]}, [{"op": "add", "path": "/foo/\u00b2", "value": 1}], "invalid array index"),
         ({"foo": 1}, [{"op": "jump", "path": "/foo"}], "unknown diffPatch op"),
         ({"foo": 1}, [{"op": "add", "path": "foo", "value": 1}], "invalid JSON pointer"),
         ({"foo": 1}, [{"op": "add", "path": "/bar"}], "without value"),
