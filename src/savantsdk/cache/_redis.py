@@ -38,11 +38,12 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from functools import partial
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final, Protocol, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 import anyio
 import anyio.abc
+import redis
 import redis.asyncio as aioredis
 from redis.asyncio.client import PubSub
 from redis.asyncio.cluster import ClusterNode, RedisCluster
@@ -58,6 +59,18 @@ from ._metrics import CacheStats, LayerMetrics
 from ._protocols import BackendContext
 
 __all__ = ("RedisCache",)
+
+
+class _AsyncClosable(Protocol):
+    """``PubSub.aclose``: untyped in redis-py 5.x/7.x, annotated in 8.x.  Calling it through
+    this Protocol type-checks the same on every redis-py the package supports, where a
+    ``type: ignore[no-untyped-call]`` is needed on one end and "unused" on the other."""
+
+    async def aclose(self) -> None: ...
+
+#: The asyncio ``RedisCluster`` has ``pubsub()`` from redis-py 8.0 on.
+_CLUSTER_PUBSUB: Final = hasattr(RedisCluster, "pubsub")
+_REDIS_VERSION: Final = str(getattr(redis, "__version__", "unknown"))
 
 logger = logging.getLogger("savantsdk")
 T = TypeVar("T")
@@ -239,6 +252,20 @@ class RedisCache(BackendContext):
     def channel(self) -> str:
         """The pub/sub channel invalidations travel on: ``<namespace>:invalidate``."""
         return self._channel
+
+    @property
+    def invalidation_unavailable(self) -> str | None:
+        """Why this backend cannot carry invalidations between processes, or None if it can.
+
+        redis-py's asyncio ``RedisCluster`` has pub/sub only from redis-py 8.0; on older
+        versions a cluster backend still caches, but cannot broadcast L1 invalidations.
+        """
+        if self._cluster is not None and not _CLUSTER_PUBSUB:
+            return (
+                "L1 invalidation over Redis Cluster needs redis-py >= 8.0 "
+                f"(installed: {_REDIS_VERSION})"
+            )
+        return None
 
     # -- fail-open plumbing --------------------------------------------------------------
 
@@ -708,7 +735,7 @@ class RedisCache(BackendContext):
     async def _close_quietly(self, pubsub: PubSub) -> None:
         with anyio.CancelScope(shield=True), anyio.move_on_after(self._timeout_s):
             try:
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await cast(_AsyncClosable, pubsub).aclose()
             except _FAILURES:
                 logger.debug("cache: closing an invalidation subscription failed")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
@@ -91,6 +92,16 @@ class TieredCache(BackendContext):
         self._channel: InvalidationChannel | None = (
             l2 if broadcast and isinstance(l2, InvalidationChannel) else None
         )
+        unavailable = getattr(self._channel, "invalidation_unavailable", None)
+        if isinstance(unavailable, str):
+            # Said out loud: without the channel, a peer's L1 copy lives up to l1_ttl_s.
+            warnings.warn(
+                f"{unavailable}: peers' L1 copies are bounded by l1_ttl_s={l1_ttl_s:g} only "
+                "(pass broadcast=False to acknowledge)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            self._channel = None
         self._origin = uuid.uuid4().hex
         # Bumped by every peer invalidation (and resubscription).  A read or write that
         # overlapped an invalidation of a key (the key's generation, or the last wipe's, is

@@ -93,3 +93,26 @@ async def test_backend_from_settings(clean_env: pytest.MonkeyPatch) -> None:
     assert isinstance(tiered.l2, RedisCache)
     for backend in (redis, tiered):
         await backend.aclose()
+
+
+@pytest.mark.parametrize("has_pubsub", [True, False])
+def test_a_cluster_l2_without_pubsub_warns_and_does_not_broadcast(
+    monkeypatch: pytest.MonkeyPatch, has_pubsub: bool
+) -> None:
+    # redis-py < 8 has no pub/sub on the asyncio RedisCluster: say so, do not loop on it.
+    from savantsdk.cache import RedisCache, _redis
+
+    monkeypatch.setattr(_redis, "_CLUSTER_PUBSUB", has_pubsub)
+    l2 = RedisCache("redis+cluster://127.0.0.1:7999")
+    plain_l2 = RedisCache("redis://127.0.0.1:7999/0")
+    assert plain_l2.invalidation_unavailable is None
+    if has_pubsub:
+        assert l2.invalidation_unavailable is None
+        assert TieredCache(MemoryCache(), l2).broadcasting
+        return
+    assert l2.invalidation_unavailable is not None
+    assert "redis-py >= 8.0" in l2.invalidation_unavailable
+    with pytest.warns(RuntimeWarning, match=r"redis-py >= 8\.0.*l1_ttl_s=5"):
+        tiered = TieredCache(MemoryCache(), l2)
+    assert not tiered.broadcasting
+    assert TieredCache(MemoryCache(), l2, broadcast=False).broadcasting is False
