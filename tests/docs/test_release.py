@@ -4,7 +4,10 @@ virtual environment, run ``savantsdk demo``, and the wheel's public API is type-
 The fresh venv is created *without* ``--system-site-packages`` and the wheel is installed with
 its ``testing`` extra from the normal package index (pip's cache keeps it to a few seconds):
 inheriting packages from the interpreter would let a dependency missing from pyproject.toml go
-unnoticed, which is exactly what this test is for.  Run from a temporary directory, so the
+unnoticed, which is exactly what this test is for.  The install is constrained by the committed
+test lock (``requirements/test.txt``) and the build uses the locked hatchling
+(``--no-isolation``), so a release of some dependency cannot break this test overnight; the
+newest versions are tried on purpose by ``./scripts/test --latest``.  Run from a temporary directory, so the
 checkout's ``src/`` cannot be imported by accident.
 
 Type completeness: ``pyright --verifytypes savantsdk --ignoreexternal`` against the installed
@@ -26,14 +29,16 @@ from docs_support import ROOT, explain, require_modules, run
 MIN_TYPE_COMPLETENESS = 0.89
 BUILD_TIMEOUT_S = 300
 INSTALL_TIMEOUT_S = 600
+#: The test environment's lock: the fresh venv gets the same versions as the suite.
+LOCK = ROOT / "requirements" / "test.txt"
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    require_modules("build", "twine")
+    require_modules("build", "twine", "hatchling")
     out = tmp_path_factory.mktemp("dist")
     proc = run(
-        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
         timeout=BUILD_TIMEOUT_S,
         cwd=out,
         env=dict(os.environ),
@@ -57,7 +62,11 @@ def venv(dist: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Pat
     assert proc.returncode == 0, explain(proc)
     python = env_dir / "bin" / "python"
     proc = run(
-        [str(python), "-m", "pip", "install", "--quiet", f"{dist['wheel']}[testing]"],
+        [
+            str(python),
+            *("-m", "pip", "install", "--quiet", "--constraint", str(LOCK)),
+            f"{dist['wheel']}[testing]",
+        ],
         timeout=INSTALL_TIMEOUT_S,
         cwd=home,
         env=dict(os.environ),
