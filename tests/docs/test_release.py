@@ -7,8 +7,8 @@ inheriting packages from the interpreter would let a dependency missing from pyp
 unnoticed, which is exactly what this test is for.  The install is constrained by the committed
 test lock (``requirements/test.txt``) and the build uses the locked hatchling
 (``--no-isolation``), so a release of some dependency cannot break this test overnight; the
-newest versions are tried on purpose by ``./scripts/test --latest``.  Run from a temporary directory, so the
-checkout's ``src/`` cannot be imported by accident.
+newest versions are tried on purpose by ``./scripts/test --latest``.  Run from a temporary
+directory, so the checkout's ``src/`` cannot be imported by accident.
 
 Type completeness: ``pyright --verifytypes savantsdk --ignoreexternal`` against the installed
 wheel; the score is pinned at :data:`MIN_TYPE_COMPLETENESS` (raise it as it improves).

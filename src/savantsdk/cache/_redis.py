@@ -68,6 +68,7 @@ class _AsyncClosable(Protocol):
 
     async def aclose(self) -> None: ...
 
+
 #: The asyncio ``RedisCluster`` has ``pubsub()`` from redis-py 8.0 on.
 _CLUSTER_PUBSUB: Final = hasattr(RedisCluster, "pubsub")
 _REDIS_VERSION: Final = str(getattr(redis, "__version__", "unknown"))
