@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType, TracebackType
 from typing import Any, Final, TypeVar, overload
@@ -45,6 +46,8 @@ DEFAULT_NAMESPACE: Final = "savantsdk"
 _DEFAULT_HEAD: Final = DEFAULT_NAMESPACE + ":"
 T = TypeVar("T")
 _DAY: Final = 86_400.0
+#: How many keys remember when their last load landed (see ``Cache._landed``).
+_LANDED_KEYS: Final = 4096
 
 
 def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
@@ -259,6 +262,11 @@ class Cache:
         )
         self._get_one = self._backend.get_one if type(self._backend) is MemoryCache else None
         self._flights: dict[str, _Flight] = {}
+        # When each key's last flight landed (a sequence number, bounded LRU): a caller whose
+        # read missed while a flight for the same key was landing reads once more instead of
+        # starting a second load.
+        self._flight_seq = 0
+        self._landed: OrderedDict[str, int] = OrderedDict()
         self._tg: anyio.abc.TaskGroup | None = None
         self._closed = False
         self._failing = False
@@ -581,8 +589,17 @@ class Cache:
         """
         key = self.key(key)
         ttl = self._ttls.for_kind(kind)
+        read_from = self._flight_seq
         found = self._decode(key, (await self._read_many((key,)))[0], type_)
         m = self._metrics
+        if (found is None or not self._is_fresh(found.header)) and key not in self._flights:
+            landed = self._landed.get(key)
+            if landed is not None and landed > read_from:
+                # A flight for this key landed while we were reading: its value is stored.
+                again = self._decode(key, (await self._read_many((key,)))[0], type_)
+                if again is not None and self._is_fresh(again.header):
+                    m.coalesced += 1
+                    return again.value
         if found is not None:
             header = found.header
             if self._is_fresh(header):
@@ -641,6 +658,11 @@ class Cache:
         finally:
             if self._flights.get(key) is flight:
                 del self._flights[key]
+            self._flight_seq += 1
+            self._landed[key] = self._flight_seq
+            self._landed.move_to_end(key)
+            if len(self._landed) > _LANDED_KEYS:
+                self._landed.popitem(last=False)
             flight.done.set()
 
     async def _load(self, flight: _Flight, load: _Load, stale: _Found | None) -> None:

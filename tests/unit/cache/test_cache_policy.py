@@ -144,6 +144,53 @@ async def test_stampede_1000_concurrent_misses_run_the_loader_once(entered: bool
     assert cache.stats()["policy"].coalesced == 999
 
 
+class _LateReads(MemoryCache):
+    """A backend whose answer to a marked read arrives late: the read happens at once, the
+    reply only once ``release`` is set (a Redis reply in flight while another load lands)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold = False
+        self.release = anyio.Event()
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        answer = await super().get_many(keys)
+        if self.hold:
+            self.hold = False
+            await self.release.wait()
+        return answer
+
+
+@pytest.mark.parametrize("entered", [True, False])
+async def test_a_miss_answered_after_the_flight_landed_does_not_load_again(
+    entered: bool,
+) -> None:
+    backend = _LateReads()
+    cache = Cache(backend)
+    gate = anyio.Event()
+    loader = Loader({"n": 1}, gate=gate)
+    results: list[object] = []
+
+    async def one() -> None:
+        results.append(await cache.get_or_load(KEY, loader))
+
+    async with contextlib.AsyncExitStack() as stack:
+        if entered:
+            await stack.enter_async_context(cache)
+        tg = await stack.enter_async_context(anyio.create_task_group())
+        tg.start_soon(one)  # leads: its loader waits on the gate
+        await anyio.wait_all_tasks_blocked()
+        backend.hold = True
+        tg.start_soon(one)  # reads the miss now, hears it only after the flight landed
+        await anyio.wait_all_tasks_blocked()
+        gate.set()
+        await anyio.wait_all_tasks_blocked()
+        backend.release.set()
+    assert loader.calls == 1
+    assert results == [{"n": 1}, {"n": 1}]
+    assert cache.stats()["policy"].coalesced == 1
+
+
 @pytest.mark.parametrize("entered", [True, False])
 async def test_leader_cancelled_mid_load_still_completes_for_waiters(entered: bool) -> None:
     cache, _, _ = make()
