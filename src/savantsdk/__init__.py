@@ -20,6 +20,7 @@ from ._config import (
     Timeout as Timeout,
 )
 from .exceptions import (
+    AllFailedError as AllFailedError,
     BadRequestError as BadRequestError,
     BatchError as BatchError,
     CacheError as CacheError,
@@ -27,10 +28,12 @@ from .exceptions import (
     ConfigurationError as ConfigurationError,
     MissingExtraError as MissingExtraError,
     NotFoundError as NotFoundError,
+    PartialResultWarning as PartialResultWarning,
     PropGenerationError as PropGenerationError,
     QuotaExceededError as QuotaExceededError,
     RateLimitedError as RateLimitedError,
     SavantError as SavantError,
+    SavantWarning as SavantWarning,
     SourceConnectionError as SourceConnectionError,
     SourceDecodeError as SourceDecodeError,
     SourceError as SourceError,
@@ -61,6 +64,7 @@ if TYPE_CHECKING:  # the client side is imported on first use (see __getattr__)
     __version__: str
 
 __all__ = (
+    "AllFailedError",
     "ApiKeys",
     "AsyncClient",
     "BadRequestError",
@@ -80,6 +84,7 @@ __all__ = (
     "MissingExtraError",
     "NotFoundError",
     "Outcome",
+    "PartialResultWarning",
     "ProbeResult",
     "PropGenerationError",
     "QuotaExceededError",
@@ -88,6 +93,7 @@ __all__ = (
     "RedisCoordination",
     "RetryPolicy",
     "SavantError",
+    "SavantWarning",
     "Secret",
     "SourceConnectionError",
     "SourceDecodeError",

@@ -15,11 +15,18 @@ Every exception the SDK raises on purpose derives from :class:`SavantError`::
     │   │   ├── RateLimitedError                      429 / EXCEEDED_FREQ_LIMIT, .retry_after
     │   │   ├── QuotaExceededError                    credits/quota exhausted (never retried)
     │   │   └── SourceServerError                     5xx and Savant's "Query Timeout" CSV
-    │   └── SourceDecodeError                         payload could not be parsed (HTML, bad JSON)
-    ├── CircuitOpenError                              .source, .retry_at (fail fast)
+    │   ├── SourceDecodeError                         payload could not be parsed (HTML, bad JSON)
+    │   └── AllFailedError                            every part of a multi-part call failed:
+    │                                                 .errors, .root_cause, .result
+    ├── CircuitOpenError                              .source, .retry_at, .opened_by (fail fast)
     ├── CacheError                                    only from explicit cache calls
     ├── BatchError(ExceptionGroup, SavantError)       .result: the full BatchResult
     └── PropGenerationError                           unknown stat, bad line, no data
+
+Warnings (``warnings.warn``) have their own small tree::
+
+    SavantWarning(UserWarning)
+    └── PartialResultWarning                          some parts of a call failed; the rest is kept
 
 Rules: the SDK always raises ``... from exc``; whether an error is worth retrying is decided
 in one place (:func:`savantsdk._http.is_retryable`); messages never contain API keys or
@@ -28,7 +35,7 @@ passwords (they pass through :func:`savantsdk._redact.redact` first).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +45,7 @@ if TYPE_CHECKING:
     from .executor import BatchResult
 
 __all__ = (
+    "AllFailedError",
     "BadRequestError",
     "BatchError",
     "CacheError",
@@ -45,10 +53,12 @@ __all__ = (
     "ConfigurationError",
     "MissingExtraError",
     "NotFoundError",
+    "PartialResultWarning",
     "PropGenerationError",
     "QuotaExceededError",
     "RateLimitedError",
     "SavantError",
+    "SavantWarning",
     "SourceConnectionError",
     "SourceDecodeError",
     "SourceError",
@@ -165,13 +175,51 @@ class SourceDecodeError(SourceError):
     """The payload could not be parsed: HTML where CSV/JSON was expected, truncated data, ..."""
 
 
-class CircuitOpenError(SavantError):
-    """The source's circuit breaker is open; calls fail fast until ``.retry_at``."""
+class AllFailedError(SourceError):
+    """Every part of a multi-part call failed (every day of a Statcast range, every id of a
+    batch), so there is no data at all: raised instead of returning an empty result.
 
-    def __init__(self, message: str, *, source: str, retry_at: datetime) -> None:
+    ``.errors``: ``{part: typed error}`` for every part; ``.root_cause``: the error that best
+    explains the failure (the first one that is not a :class:`CircuitOpenError`, which only
+    repeats it), also the ``__cause__``; ``.result``: the empty result the call would have
+    returned (``StatcastResult``, ``BatchResult``, ...).  Pass ``errors="return"`` to the call
+    to get that result back instead.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str,
+        errors: Mapping[Any, Exception],
+        root_cause: Exception,
+        result: object = None,
+    ) -> None:
+        super().__init__(message, source=source)
+        self.errors = dict(errors)
+        self.root_cause = root_cause
+        self.result = result
+
+
+class CircuitOpenError(SavantError):
+    """The source's circuit breaker is open; calls fail fast until ``.retry_at``.
+
+    ``.opened_by``: the upstream error that opened the breaker (the last failure counted before
+    it opened), when this process saw it; the message names its type and (redacted) message.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str,
+        retry_at: datetime,
+        opened_by: BaseException | None = None,
+    ) -> None:
         super().__init__(message)
         self.source = source
         self.retry_at = retry_at
+        self.opened_by = opened_by
 
 
 class CacheError(SavantError):
@@ -202,3 +250,17 @@ class BatchError(ExceptionGroup, SavantError):  # type: ignore[misc,unused-ignor
 
 class PropGenerationError(SavantError):
     """Props could not be generated: unknown stat, line <= 0, malformed line file, ..."""
+
+
+class SavantWarning(UserWarning):
+    """Base class of every warning savantsdk emits on purpose."""
+
+
+class PartialResultWarning(SavantWarning):
+    """Some parts of a multi-part call failed; the result keeps the others.
+
+    Emitted by calls such as ``savant.statcast(start, end)`` when some days failed (the
+    message names them and the cause; the typed errors are in the result's ``errors``).  Turn
+    it into an error with ``warnings.simplefilter("error", PartialResultWarning)`` or silence
+    it per call with ``errors="return"``.
+    """

@@ -12,7 +12,15 @@ from datetime import UTC, date, datetime, timedelta
 import anyio
 import pytest
 
-from savantsdk import ApiKeys, AsyncClient, Client, RetryPolicy, SourceServerError
+from savantsdk import (
+    AllFailedError,
+    ApiKeys,
+    AsyncClient,
+    Client,
+    PartialResultWarning,
+    RetryPolicy,
+    SourceServerError,
+)
 from savantsdk.props import BATTER_STATS, DEFAULT_LINES, PITCHER_STATS, Stat
 from savantsdk.testing import FakeUpstream, SimulatedLeague
 
@@ -147,12 +155,43 @@ async def test_a_failed_history_day_is_reported_not_fatal(fake: FakeUpstream) ->
             if day - timedelta(days=d) != bad:
                 await client.savant.statcast(day - timedelta(days=d))
         fake.faults("savant", "/statcast_search/*", error_csv=1.0)
-        props = await client.props.generate(day, history_days=HISTORY_DAYS, lines=False)
+        with pytest.warns(PartialResultWarning) as caught:
+            props = await client.props.generate(day, history_days=HISTORY_DAYS, lines=False)
         report = client.props.last_report
+    assert len(caught) == 1
+    first, last = day - timedelta(days=HISTORY_DAYS), day - timedelta(days=1)
+    assert str(caught[0].message) == (
+        f"savant: 1 of {HISTORY_DAYS} history days of {first}..{last} failed and are missing "
+        f"from the result ({bad}): SourceServerError: [savant] Savant returned an error CSV: "
+        "Error: Query Timeout. Please try to limit your query to less data.; props were "
+        "fitted on the other days; see last_report.history_errors"
+    )
     assert report is not None
     assert set(report.history_errors) == {bad}
     assert "Query Timeout" in report.history_errors[bad]
     assert len(props) > 0
+
+
+async def test_every_history_day_failing_raises_instead_of_pricing_nothing(
+    fake: FakeUpstream,
+) -> None:
+    day = slate_day(fake)
+    fake.faults("savant", "/statcast_search/*", error_csv=1.0)
+    try:
+        async with make_client(fake, retry=NO_RETRY) as client:
+            with pytest.raises(AllFailedError) as info:
+                await client.props.generate(day, history_days=HISTORY_DAYS, lines=False)
+    finally:
+        fake.clear_faults()
+    err = info.value
+    first, last = day - timedelta(days=HISTORY_DAYS), day - timedelta(days=1)
+    assert str(err).startswith(
+        f"[savant] every history day of {first}..{last} failed ({HISTORY_DAYS} of "
+        f"{HISTORY_DAYS}; SourceServerError): SourceServerError: [savant] Savant returned an "
+        "error CSV: Error: Query Timeout."
+    )
+    assert isinstance(err.root_cause, SourceServerError)
+    assert sorted(err.errors) == [first + timedelta(days=i) for i in range(HISTORY_DAYS)]
 
 
 async def test_schedule_failure_raises_the_typed_error(fake: FakeUpstream) -> None:

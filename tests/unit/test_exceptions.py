@@ -18,8 +18,14 @@ def test_tree_shape() -> None:
     ):
         assert issubclass(getattr(ex, name), ex.SourceStatusError)
     assert issubclass(ex.BatchError, ExceptionGroup)
+    assert issubclass(ex.AllFailedError, ex.SourceError)
+    assert issubclass(ex.PartialResultWarning, ex.SavantWarning)
+    assert issubclass(ex.SavantWarning, UserWarning)
     for name in ex.__all__:
         obj = getattr(ex, name)
+        if name.endswith("Warning"):
+            assert issubclass(obj, ex.SavantWarning), name
+            continue
         assert issubclass(obj, ex.SavantError), name
         assert name.endswith("Error")
 

@@ -16,7 +16,9 @@ One call does, for a date:
 2. **History**: Statcast plate appearances for ``history_days`` days before the date through
    ``SavantClient`` (one request per day, concurrent, each finished day cached as immutable).
    A day that fails is left out and named in :attr:`OnlineReport.history_errors`; the props
-   are still produced from the rest (never all-or-nothing).
+   are still produced from the rest, with a :class:`~savantsdk.exceptions.PartialResultWarning`
+   naming the days.  If *every* day failed there is nothing to fit on: ``generate`` raises
+   :class:`~savantsdk.exceptions.AllFailedError` naming the cause.
 3. **Lines** from :class:`~savantsdk.sources.MarketLines` (The Odds API, falling back to
    PrizePicks), paired into :class:`MarketLine` objects by bookmaker, market, player and line.
    A lines failure is recorded in the report and the props are priced at the default lines.
@@ -37,6 +39,7 @@ import attrs
 from .._progress import progress_bar
 from ..exceptions import ConfigurationError, SavantError
 from ..sources import PlateAppearances, game_starts, ingest_statcast
+from ..sources._partial import check_errors, describe_error
 from ._distributions import Stat
 from ._markets import ODDS_API_MARKETS, MarketLine
 from ._names import canonical_team
@@ -186,8 +189,24 @@ class PropsClient:
         in a worker thread as soon as it arrives, so reading overlaps the rate-limited wait for
         the other days.  Days are requested most recent first; ``on_day(day, pas)`` is called
         as each day is read.  ``progress``: a progress bar over the days (tqdm, extra
-        ``progress``; ``None`` shows it in a terminal or notebook only).
+        ``progress``; ``None`` shows it in a terminal or notebook only).  A failed day never
+        raises or warns here: it is in the returned errors (``"Type: message"``).
         """
+        history, errors = await self._history(
+            date, days=days, on_progress=on_progress, on_day=on_day, progress=progress
+        )
+        return history, {d: describe_error(e) for d, e in errors.items()}
+
+    async def _history(
+        self,
+        date: dt.date,
+        *,
+        days: int | None,
+        on_progress: Callable[[int, int], None] | None,
+        on_day: Callable[[dt.date, PlateAppearances], None] | None,
+        progress: bool | None,
+    ) -> tuple[PlateAppearances, dict[dt.date, Exception]]:
+        """:meth:`history` with the typed error of each failed day."""
         n = _check_days(self._history_days if days is None else days)
         start = date - dt.timedelta(days=n)
         end = date - dt.timedelta(days=1)
@@ -199,7 +218,7 @@ class PropsClient:
         savant = self._client.savant
         wanted = [start + dt.timedelta(days=i) for i in range(n)]
         parts: dict[dt.date, PlateAppearances] = {}
-        errors: dict[dt.date, str] = {}
+        errors: dict[dt.date, Exception] = {}
         complete = True
         finished = 0
 
@@ -208,9 +227,9 @@ class PropsClient:
 
         async def one(day: dt.date) -> None:
             nonlocal complete, finished
-            result, raw = await savant.statcast_raw(day)
-            for failed, exc in result.errors.items():
-                errors[failed] = f"{type(exc).__name__}: {exc}"
+            # The failed days are this pipeline's to report (OnlineReport.history_errors).
+            result, raw = await savant.statcast_raw(day, errors="return")
+            errors.update(result.errors)
             if day in raw:
                 parts[day] = await anyio.to_thread.run_sync(ingest, raw[day])
                 if on_day is not None:
@@ -388,9 +407,9 @@ class PropsClient:
             recent.append(pas)
             recent_done.set()
 
-        async def pull_history() -> tuple[PlateAppearances, dict[dt.date, str]]:
+        async def pull_history() -> tuple[PlateAppearances, dict[dt.date, Exception]]:
             try:
-                return await self.history(
+                return await self._history(
                     date,
                     days=history_days,
                     on_progress=on_progress,
@@ -431,7 +450,26 @@ class PropsClient:
             lines_error = f"{type(exc).__name__}: {exc}"
             log.warning("savantsdk props: no market lines for %s (%s)", date, lines_error)
         _raise_first(got)
-        history_pas, errors = got["history"]
+        history_pas, history_errors = got["history"]
+        n_days = _check_days(self._history_days if history_days is None else history_days)
+
+        def check_history() -> None:
+            # The rule of every multi-part call: no day at all -> raise; some days -> warn.
+            check_errors(
+                "warn",
+                source="savant",
+                what="history day",
+                total=n_days,
+                errors=history_errors,
+                result=None,
+                label=dt.date.isoformat,
+                span=f"{date - dt.timedelta(days=n_days)}..{date - dt.timedelta(days=1)}",
+                detail="props were fitted on the other days; see last_report.history_errors",
+            )
+
+        if len(history_errors) >= n_days:
+            check_history()  # raises AllFailedError: no props from an empty history
+        errors = {d: describe_error(e) for d, e in history_errors.items()}
         slate, report = self._build_slate(date, got["slate"], history_pas)
         market_lines: tuple[MarketLine, ...] = ()
         served: tuple[str, ...] = ()
@@ -461,7 +499,6 @@ class PropsClient:
         lines_key: Hashable = market_lines
         if "lines" in got and self._lines_memo is not None and self._lines_memo[1] is market_lines:
             lines_key = ("fetched", self._lines_memo[0])  # cheap to hash; names the fetches
-        n_days = _check_days(self._history_days if history_days is None else history_days)
         settled = (date - dt.timedelta(days=n_days), date - dt.timedelta(days=1))
         fingerprint: Hashable | None = None
         if settled in self._histories and isinstance(model, str):
@@ -498,6 +535,7 @@ class PropsClient:
             lines_total=len(market_lines),
             props_memoized=memoized,
         )
+        check_history()  # warns after last_report is set, so the report survives an error filter
         return props
 
     async def _names(self, slate: Slate) -> dict[int, str]:
@@ -510,7 +548,8 @@ class PropsClient:
         )
         if not ids:
             return {}
-        batch = await self._client.statsapi.people(ids)
+        # Names are optional (props fall back to ids): a failed lookup is not the user's news.
+        batch = await self._client.statsapi.people(ids, errors="return")
         names: dict[int, str] = {}
         for pid, outcome in batch:
             if outcome.error is None:

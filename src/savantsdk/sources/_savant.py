@@ -42,6 +42,7 @@ from ._leaderboards import (
     parse_expected_statistics,
     parse_percentile_rankings,
 )
+from ._partial import ErrorMode, check_errors, check_mode
 from ._quality import Fetched, Freshness, utc_from_timestamp
 from ._statcast_csv import decompress, parse_statcast_csv
 from ._statcast_models import StatcastTable, looks_truncated
@@ -117,6 +118,21 @@ class StatcastResult(FrameExport):
             f"errors={len(self.errors)}, cached={len(self.cached_days)}, "
             f"split={len(self.split_days)}, incomplete={len(self.incomplete_days)})"
         )
+
+
+def _check_days_failed(mode: ErrorMode, result: StatcastResult) -> None:
+    days = result.days
+    span = days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}" if days else ""
+    check_errors(
+        mode,
+        source=SOURCE,
+        what="day",
+        total=len(days),
+        errors=result.errors,
+        result=result,
+        label=date.isoformat,
+        span=span,
+    )
 
 
 def _check_day(value: object, name: str) -> date:
@@ -337,18 +353,25 @@ class SavantClient:
         lane: Lane = Lane.HISTORICAL,
         on_progress: Callable[[int, int], None] | None = None,
         progress: bool | None = None,
+        errors: ErrorMode = "warn",
     ) -> StatcastResult:
         """Statcast pitches from ``start`` to ``end`` (inclusive; one day when ``end`` is None).
 
-        Optional filters: ``team`` (Savant abbreviation, e.g. ``"SEA"``), ``batter`` or
-        ``pitcher`` (MLBAM ids).  Days run concurrently through the executor; a failed day
-        never fails the pull (see :class:`StatcastResult`).  ``on_progress(done, total)``
-        counts finished days (cached, fetched or failed), ends with ``(total, total)``.
-        ``progress``: a progress bar over the days (tqdm, extra ``progress``); ``None`` shows
-        it in Jupyter or on a terminal unless ``SAVANTSDK_PROGRESS=0``.
+        Optional filters: ``team`` (any code or name the identity module knows: ``"SEA"``,
+        ``"Seattle Mariners"``, ``"ANA"``; unknown teams raise ``ConfigurationError``),
+        ``batter`` or ``pitcher`` (MLBAM ids).  Days run concurrently through the executor.
+        ``errors="warn"`` (default): if every day failed, raise
+        :class:`~savantsdk.exceptions.AllFailedError` naming the cause; if some days failed,
+        emit a :class:`~savantsdk.exceptions.PartialResultWarning` naming them and return the
+        rest.  ``errors="return"``: return the result with its ``errors``, silently.
+        ``on_progress(done, total)`` counts finished days (cached, fetched or failed), ends
+        with ``(total, total)``.  ``progress``: a progress bar over the days (tqdm, extra
+        ``progress``); ``None`` shows it in Jupyter or on a terminal unless
+        ``SAVANTSDK_PROGRESS=0``.
         """
+        mode = check_mode(errors)
         with progress_bar("statcast", unit="day", progress=progress) as bar:
-            return await self._statcast(
+            result = await self._statcast(
                 start,
                 end,
                 team=team,
@@ -358,6 +381,8 @@ class SavantClient:
                 on_progress=bar.chain(on_progress),
                 raw_sink=None,
             )
+        _check_days_failed(mode, result)
+        return result
 
     async def statcast_raw(
         self,
@@ -366,11 +391,14 @@ class SavantClient:
         *,
         lane: Lane = Lane.HISTORICAL,
         on_progress: Callable[[int, int], None] | None = None,
+        errors: ErrorMode = "warn",
     ) -> tuple[StatcastResult, dict[date, tuple[str, ...]]]:
         """Like :meth:`statcast`, also returning each served day's CSV text(s) exactly as
         Savant sent them, for fast column-subset readers such as
         :func:`~savantsdk.sources.ingest_statcast`.  Columns are not decoded here (only what
-        validation needs), so the result's ``table`` is empty: the rows are in the texts."""
+        validation needs), so the result's ``table`` is empty: the rows are in the texts.
+        ``errors``: as for :meth:`statcast`."""
+        mode = check_mode(errors)
         sink: dict[date, list[str]] = {}
         result = await self._statcast(
             start,
@@ -383,6 +411,7 @@ class SavantClient:
             raw_sink=sink,
         )
         raw = {d: tuple(sink[d]) for d in result.days if d in sink and d not in result.errors}
+        _check_days_failed(mode, result)
         return result, raw
 
     async def _statcast(

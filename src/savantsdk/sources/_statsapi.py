@@ -27,6 +27,7 @@ from ..cache import cache_key
 from ..exceptions import ConfigurationError, SourceDecodeError
 from ..executor import BatchResult, Lane, Loader, Outcome
 from ._live import LiveUpdate, live_updates
+from ._partial import ErrorMode, check_errors, check_mode
 from ._quality import (
     Fetched,
     Freshness,
@@ -384,8 +385,16 @@ class StatsApiClient:
             await cache.set(key, person, kind="reference", type_=Person)
         return person
 
-    async def people(self, person_ids: Iterable[int]) -> BatchResult[int, Person]:
-        """Many people: one outcome per id, in order (a missing id is a ``NotFoundError``)."""
+    async def people(
+        self, person_ids: Iterable[int], *, errors: ErrorMode = "warn"
+    ) -> BatchResult[int, Person]:
+        """Many people: one outcome per id, in order (a missing id is a ``NotFoundError``).
+
+        ``errors="warn"`` (default): if every id failed, raise
+        :class:`~savantsdk.exceptions.AllFailedError` (``.result`` is the batch); if some
+        failed, emit a :class:`~savantsdk.exceptions.PartialResultWarning` naming them.
+        ``errors="return"``: return the batch with its failed outcomes, silently."""
+        mode = check_mode(errors)
         ids = tuple(person_ids)
         outcomes: list[Outcome[Person] | None] = [None] * len(ids)
         checked: dict[int, int] = {}
@@ -420,7 +429,18 @@ class StatsApiClient:
                     tg.start_soon(one, i)
             if cache is not None and loaded:
                 await cache.set_many(loaded, kind="reference", type_=Person)
-        return BatchResult(items=ids, outcomes=tuple(o for o in outcomes if o is not None))
+        batch = BatchResult(items=ids, outcomes=tuple(o for o in outcomes if o is not None))
+        failed = {i: o.error for i, o in enumerate(batch.outcomes) if o.error is not None}
+        check_errors(
+            mode,
+            source=SOURCE,
+            what="id",
+            total=len(ids),
+            errors=failed,
+            result=batch,
+            label=lambda i: str(ids[i]),
+        )
+        return batch
 
     async def search_people(
         self, names: str, *, sport_id: int = 1, lane: Lane = Lane.PROPS

@@ -30,6 +30,7 @@ from savantsdk.exceptions import (
     BadRequestError,
     ConfigurationError,
     NotFoundError,
+    PartialResultWarning,
     RateLimitedError,
     SourceDecodeError,
     SourceServerError,
@@ -242,7 +243,16 @@ async def test_one_day_failing_permanently_keeps_the_other_days(
     progress: list[tuple[int, int]] = []
     client, savant, _ = make(up, attempts=3)
     async with client:
-        result = await savant.statcast(DAY1, DAY3, on_progress=lambda d, t: progress.append((d, t)))
+        with pytest.warns(PartialResultWarning) as caught:
+            result = await savant.statcast(
+                DAY1, DAY3, on_progress=lambda d, t: progress.append((d, t))
+            )
+        assert len(caught) == 1
+        assert str(caught[0].message) == (
+            "savant: 1 of 3 days of 2024-03-28..2024-03-30 failed and are missing from the "
+            "result (2024-03-29): SourceServerError: [savant] HTTP 502: Bad Gateway; the typed "
+            "errors are in .errors, errors='return' silences this"
+        )
         assert set(result.errors) == {DAY2}
         err = result.errors[DAY2]
         assert isinstance(err, SourceServerError)
@@ -286,7 +296,7 @@ async def test_error_csv_every_time_is_a_server_error_for_that_day(
     up.script[DAY1] = [lambda r: httpx.Response(200, content=error_csv)] * 2
     client, savant, _ = make(up, attempts=2)
     async with client:
-        result = await savant.statcast(DAY1)
+        result = await savant.statcast(DAY1, errors="return")
     err = result.errors[DAY1]
     assert isinstance(err, SourceServerError)
     assert err.status_code == 200
@@ -330,7 +340,7 @@ async def test_faults_give_typed_errors_retry_only_when_retryable_and_cache_noth
     client, savant, clock = make(up, attempts=3)
     start = clock.monotonic()
     async with client:
-        result = await savant.statcast(DAY1)
+        result = await savant.statcast(DAY1, errors="return")
         err = result.errors[DAY1]
         assert type(err) is error, name
         assert len(up.requests) == attempts
@@ -356,7 +366,7 @@ async def test_timeouts_are_retried_then_reported(bodies: dict[date, bytes]) -> 
     up.script[DAY1] = [timeout] * 3
     client, savant, _ = make(up, attempts=3)
     async with client:
-        result = await savant.statcast(DAY1, DAY2)
+        result = await savant.statcast(DAY1, DAY2, errors="return")
     assert isinstance(result.errors[DAY1], SourceTimeoutError)
     assert up.day_requests()[DAY1.isoformat()] == 3
     assert result.table.rows == ROWS[DAY2]
@@ -383,7 +393,7 @@ async def test_truncated_gzip_and_missing_columns_are_decode_errors(
     up.script[DAY3] = [lambda r: httpx.Response(200, content=no_pitch_number)]
     client, savant, _ = make(up)
     async with client:
-        result = await savant.statcast(DAY1, DAY3)
+        result = await savant.statcast(DAY1, DAY3, errors="return")
     assert set(result.errors) == {DAY1, DAY2, DAY3}
     assert all(isinstance(e, SourceDecodeError) for e in result.errors.values())
     assert "gzip" in str(result.errors[DAY1])
@@ -396,7 +406,7 @@ async def test_rows_from_another_day_fail_validation(bodies: dict[date, bytes]) 
     up = Upstream({DAY1: bodies[DAY2]})
     client, savant, _ = make(up)
     async with client:
-        result = await savant.statcast(DAY1)
+        result = await savant.statcast(DAY1, errors="return")
     assert isinstance(result.errors[DAY1], SourceDecodeError)
     assert "2024-03-29" in str(result.errors[DAY1])
 

@@ -24,15 +24,18 @@ from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
 from savantsdk._config import RetryPolicy
 from savantsdk.exceptions import (
+    AllFailedError,
     BadRequestError,
     ConfigurationError,
     NotFoundError,
+    PartialResultWarning,
     RateLimitedError,
     SourceDecodeError,
     SourceServerError,
     SourceTimeoutError,
     UnauthorizedError,
 )
+from savantsdk.executor import BatchResult
 from savantsdk.sources import GameLineups, StatsApiClient
 
 DataFile = Callable[[str], Path]
@@ -337,8 +340,22 @@ async def test_person_lookups_are_micro_batched(data_file: DataFile) -> None:
         assert all(results[p].id == p for p in wanted if p != 99)
         assert isinstance(results[99], NotFoundError)
         # cached per person: asking again costs nothing; the missing one is asked again
-        many = await api.people([660271, 592450, 99])
-    assert len(batches) == 3
+        with pytest.warns(PartialResultWarning, match=r"1 of 3 ids failed .*\(99\): NotFoundError"):
+            many = await api.people([660271, 592450, 99])
+        # every id missing: nothing to return, so the call raises and names the cause
+        with pytest.raises(AllFailedError) as info:
+            await api.people([99])
+        assert str(info.value).startswith(
+            "[statsapi] every id failed (1 of 1; NotFoundError): NotFoundError: [statsapi] key 99"
+        )
+        assert isinstance(info.value.root_cause, NotFoundError)
+        assert info.value.__cause__ is info.value.root_cause
+        assert isinstance(info.value.result, BatchResult)
+        assert [o.ok for o in info.value.result.outcomes] == [False]
+        quiet = await api.people([99], errors="return")
+        assert [o.ok for o in quiet.outcomes] == [False]
+    assert len(batches) == 5
+    assert batches[2] == [99]
     assert batches[-1] == [99]
     assert many.items == (660271, 592450, 99)
     assert [o.ok for o in many.outcomes] == [True, True, False]
