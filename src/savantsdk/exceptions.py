@@ -175,6 +175,14 @@ class SourceDecodeError(SourceError):
     """The payload could not be parsed: HTML where CSV/JSON was expected, truncated data, ..."""
 
 
+def describe_cause(exc: BaseException) -> str:
+    """``"SourceConnectionError: [savant] ConnectError: ..."`` (redacted; a ``SourceError``'s
+    request, which can be long, is left out)."""
+    if isinstance(exc, SourceError):
+        return redact(f"{type(exc).__name__}: [{exc.source}] {exc.message}")
+    return redact(f"{type(exc).__name__}: {exc}")
+
+
 class AllFailedError(SourceError):
     """Every part of a multi-part call failed (every day of a Statcast range, every id of a
     batch), so there is no data at all: raised instead of returning an empty result.

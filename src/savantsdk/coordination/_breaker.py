@@ -32,11 +32,10 @@ import contextvars
 import logging
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..exceptions import CircuitOpenError
-from ..executor._breaker import Outcome3, Permit
+from ..executor._breaker import Outcome3, Permit, open_error
 from ..executor._metrics import MetricsRecorder
 from ._store import ReportKind, SharedState
 
@@ -93,6 +92,8 @@ class SharedBreakerGate:
         self._probe: Permit | None = None
         self._probe_token: str | None = None  # set once the store granted the probe
         self._probe_generation = 0  # the store's generation the probe was granted in
+        self._last_failure: BaseException | None = None  # this process's last failure
+        self._opened_by: BaseException | None = None
         shared.listen(self._on_transition)
 
     def __repr__(self) -> str:
@@ -132,8 +133,14 @@ class SharedBreakerGate:
         _CLAIM.set(ProbeClaim(self, permit, uuid.uuid4().hex))
         return permit
 
-    def release(self, permit: Permit, outcome: Outcome3) -> None:
+    def release(
+        self, permit: Permit, outcome: Outcome3, error: BaseException | None = None
+    ) -> None:
         sh = self._shared
+        if outcome is Outcome3.FAILURE:
+            self._last_failure = error
+        elif outcome is Outcome3.SUCCESS:
+            self._last_failure = None
         claim = _CLAIM.get()
         if claim is not None and claim.permit is permit:
             _CLAIM.set(None)  # never reached the limiter (a pause failed it first)
@@ -207,15 +214,18 @@ class SharedBreakerGate:
     # ------------------------------------------------------------------ internals
 
     def _error(self, message: str, seconds_left: float) -> CircuitOpenError:
-        retry_at = datetime.fromtimestamp(self._clock.time() + max(0.0, seconds_left), tz=UTC)
-        return CircuitOpenError(
-            f"circuit breaker of {self._source!r} is {message}; failing fast until "
-            f"{retry_at.isoformat()}",
-            source=self._source,
-            retry_at=retry_at,
+        return open_error(
+            self._source,
+            message,
+            self._clock,
+            seconds_left,
+            self._opened_by,
+            unknown=" (opened by failures in another process)",
         )
 
     def _on_transition(self, old: str, new: str) -> None:
+        if new == "open":
+            self._opened_by = self._last_failure
         level = logging.WARNING if new == "open" else logging.INFO
         log.log(level, "savantsdk %s circuit breaker (shared): %s -> %s", self._source, old, new)
         self._events.event("executor.breaker_transition", from_state=old, to_state=new)

@@ -29,7 +29,7 @@ from typing import Protocol
 
 import pybreaker
 
-from ..exceptions import CircuitOpenError
+from ..exceptions import CircuitOpenError, describe_cause
 from ..typing import Clock
 
 __all__ = (
@@ -74,7 +74,12 @@ class BreakerGate(Protocol):
         """A permit for one attempt, or :class:`CircuitOpenError` (fail fast)."""
         ...
 
-    def release(self, permit: Permit, outcome: Outcome3) -> None: ...
+    def release(
+        self, permit: Permit, outcome: Outcome3, error: BaseException | None = None
+    ) -> None:
+        """Report one attempt; ``error`` is what a failed attempt raised (it may open the
+        breaker, and is then the ``opened_by`` of every ``CircuitOpenError`` after)."""
+        ...
 
 
 class NullBreakerGate:
@@ -88,11 +93,39 @@ class NullBreakerGate:
     def acquire(self) -> Permit:
         return self._PERMIT
 
-    def release(self, permit: Permit, outcome: Outcome3) -> None:
+    def release(
+        self, permit: Permit, outcome: Outcome3, error: BaseException | None = None
+    ) -> None:
         return None
 
     def __repr__(self) -> str:
         return "NullBreakerGate()"
+
+
+def open_error(
+    source: str,
+    state: str,
+    clock: Clock,
+    seconds_left: float,
+    opened_by: BaseException | None,
+    *,
+    unknown: str = "",
+) -> CircuitOpenError:
+    """The fail-fast error, naming the failure that opened the breaker::
+
+    circuit breaker for 'savant' is open (opened by SourceConnectionError: [savant]
+    ConnectError: ...); retry after 12.3s (at 2024-07-01T00:00:12.300000+00:00)
+    """
+    left = max(0.0, seconds_left)
+    retry_at = datetime.fromtimestamp(clock.time() + left, tz=UTC)
+    cause = f" (opened by {describe_cause(opened_by)})" if opened_by is not None else unknown
+    return CircuitOpenError(
+        f"circuit breaker for {source!r} is {state}{cause}; retry after {left:.1f}s "
+        f"(at {retry_at.isoformat()})",
+        source=source,
+        retry_at=retry_at,
+        opened_by=opened_by,
+    )
 
 
 class _UpstreamFailureError(Exception):
@@ -145,6 +178,8 @@ class PyBreakerGate:
         self._opened_at = clock.monotonic()
         self._probe: Permit | None = None
         self._closed_permit = Permit(0, False)
+        self._last_failure: BaseException | None = None
+        self._opened_by: BaseException | None = None
         self._cb = pybreaker.CircuitBreaker(
             fail_max=fail_max,
             reset_timeout=reset_timeout_s,
@@ -175,19 +210,19 @@ class PyBreakerGate:
         self._probe = None
         if new == pybreaker.STATE_OPEN:
             self._opened_at = self._clock.monotonic()
+            self._opened_by = self._last_failure
         elif new == pybreaker.STATE_CLOSED:
             self._closed_permit = Permit(self._generation, False)
         if self._on_transition is not None:
             self._on_transition(old, new)
 
+    @property
+    def opened_by(self) -> BaseException | None:
+        """The failure that last opened the breaker (None if it never opened)."""
+        return self._opened_by
+
     def _open_error(self, message: str, seconds_left: float) -> CircuitOpenError:
-        retry_at = datetime.fromtimestamp(self._clock.time() + max(0.0, seconds_left), tz=UTC)
-        return CircuitOpenError(
-            f"circuit breaker of {self._source!r} is {message}; failing fast until "
-            f"{retry_at.isoformat()}",
-            source=self._source,
-            retry_at=retry_at,
-        )
+        return open_error(self._source, message, self._clock, seconds_left, self._opened_by)
 
     def acquire(self) -> Permit:
         state = self._cb.current_state
@@ -203,7 +238,9 @@ class PyBreakerGate:
         self._probe = Permit(self._generation, True)
         return self._probe
 
-    def release(self, permit: Permit, outcome: Outcome3) -> None:
+    def release(
+        self, permit: Permit, outcome: Outcome3, error: BaseException | None = None
+    ) -> None:
         if permit.probe and self._probe is permit:
             self._probe = None
         if permit.generation != self._generation or outcome is Outcome3.NEUTRAL:
@@ -213,5 +250,6 @@ class PyBreakerGate:
             if permit.probe or self._cb.fail_counter:
                 self._cb.call(_succeed)
             return
+        self._last_failure = error
         with contextlib.suppress(_UpstreamFailureError, pybreaker.CircuitBreakerError):
             self._cb.call(_fail)

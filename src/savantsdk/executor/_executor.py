@@ -248,6 +248,7 @@ class Executor:
             m.circuit_open_rejections += 1
             raise
         outcome = _NEUTRAL
+        error: BaseException | None = None
         try:
             if self._pause.remaining() > 0:
                 await self._wait_pause()
@@ -296,9 +297,10 @@ class Executor:
             return result
         except Exception as exc:
             outcome = classify_outcome(exc)
+            error = exc
             raise
         finally:
-            self._breaker.release(permit, outcome)
+            self._breaker.release(permit, outcome, error)
 
     async def _run(self, fn: Callable[[], Awaitable[T]], lane: Lane) -> T:
         policy = self._retry

@@ -19,7 +19,7 @@ from ..exceptions import (
     CircuitOpenError,
     ConfigurationError,
     PartialResultWarning,
-    SourceError,
+    describe_cause,
 )
 
 __all__ = ("ErrorMode", "check_errors", "check_mode", "describe_error", "root_cause")
@@ -53,13 +53,6 @@ def describe_error(exc: BaseException) -> str:
     return redact(f"{type(exc).__name__}: {exc}")
 
 
-def _brief(exc: BaseException) -> str:
-    """Like :func:`describe_error` without the (long) request of a ``SourceError``."""
-    if isinstance(exc, SourceError):
-        return redact(f"{type(exc).__name__}: [{exc.source}] {exc.message}")
-    return describe_error(exc)
-
-
 def check_errors(
     mode: ErrorMode,
     *,
@@ -83,13 +76,13 @@ def check_errors(
     if len(errors) >= total:
         message = (
             f"every {what}{where} failed ({len(errors)} of {total}; {', '.join(kinds)}): "
-            f"{_brief(cause)}"
+            f"{describe_cause(cause)}"
         )
         raise AllFailedError(
             message, source=source, errors=errors, root_cause=cause, result=result
         ) from cause
     message = (
         f"{source}: {len(errors)} of {total} {what}s{where} failed and are missing from the "
-        f"result ({named}): {_brief(cause)}; {detail}"
+        f"result ({named}): {describe_cause(cause)}; {detail}"
     )
     warnings.warn(message, PartialResultWarning, stacklevel=3)

@@ -183,6 +183,37 @@ def test_explicit_lifecycle() -> None:
     assert gate.state == "closed"
 
 
+def test_circuit_open_error_names_the_failure_that_opened_it() -> None:
+    clock = FakeClock()
+    gate = _gate(clock)
+    first = SourceServerError("HTTP 503: down", source="savant", status_code=503)
+    opener = SourceConnectionError(
+        "ConnectError: connection refused to 127.0.0.1:9 key=abcd1234secret",
+        source="savant",
+        request="GET http://127.0.0.1:9/statcast_search/csv?apiKey=abcd1234secret",
+    )
+    gate.release(gate.acquire(), Outcome3.FAILURE, first)
+    gate.release(gate.acquire(), Outcome3.FAILURE, opener)
+    assert gate.state == "open"
+    clock.advance(1.5)
+    with pytest.raises(CircuitOpenError) as info:
+        gate.acquire()
+    err = info.value
+    assert err.opened_by is opener
+    assert gate.opened_by is opener
+    assert str(err).startswith(
+        "circuit breaker for 's' is open (opened by SourceConnectionError: [savant] "
+        "ConnectError: connection refused to 127.0.0.1:9 key=***); retry after 3.5s (at "
+    )
+    assert "abcd1234secret" not in str(err)
+    # a probe that fails re-opens it, and then it is the probe's error that is named
+    clock.advance(5.0)
+    probe_error = SourceServerError("HTTP 502: Bad Gateway", source="savant", status_code=502)
+    gate.release(gate.acquire(), Outcome3.FAILURE, probe_error)
+    with pytest.raises(CircuitOpenError, match=r"opened by SourceServerError: \[savant\] HTTP 502"):
+        gate.acquire()
+
+
 def test_classification() -> None:
     nf = NotFoundError("x", source="s", status_code=404)
     srv = SourceServerError("x", source="s", status_code=503)

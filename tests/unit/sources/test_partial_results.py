@@ -103,6 +103,9 @@ async def test_all_failed_names_the_connect_error_not_the_breaker_it_opened() ->
     assert kinds == {SourceConnectionError, CircuitOpenError}  # the breaker opened mid-range
     assert len(asked) < 7
     assert isinstance(err.root_cause, SourceConnectionError)
+    opened = [e for e in err.errors.values() if isinstance(e, CircuitOpenError)]
+    assert all(isinstance(e.opened_by, SourceConnectionError) for e in opened)
+    assert f"(opened by SourceConnectionError: [savant] ConnectError: {REFUSED})" in str(opened[0])
     assert "ConnectError: [Errno 111] Connection refused" in str(err)
     assert "CircuitOpenError, SourceConnectionError" in str(err)
 
