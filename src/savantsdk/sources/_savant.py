@@ -33,6 +33,7 @@ from .._progress import progress_bar
 from ..cache import cache_key
 from ..exceptions import ConfigurationError, SavantError, SourceDecodeError
 from ..executor import Lane
+from ..ids import TEAM_CODES, canonical_team
 from ._leaderboards import (
     ExitVelocityRow,
     ExpectedStatsRow,
@@ -62,6 +63,7 @@ SAVANT_TEAMS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 
 _CSV_PATH: Final = "/statcast_search/csv"
+_ATH_FROM: Final = 2025  # first season Savant writes the Athletics as ATH (OAK before)
 _DEDUPE_KEYS: Final = ("game_pk", "at_bat_number", "pitch_number")
 PlayerType = Literal["batter", "pitcher"]
 
@@ -146,13 +148,28 @@ def _check_day(value: object, name: str) -> date:
 
 
 def _check_team(value: object) -> str | None:
+    """Any code or name :func:`savantsdk.ids.canonical_team` knows -> the canonical code
+    (``"SEAA"`` and other unknowns raise, naming the valid codes)."""
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip():
+    code = canonical_team(value) if isinstance(value, str) and value.strip() else None
+    if code is None:
         raise ConfigurationError(
-            f"team must be a Savant abbreviation such as 'SEA', got {value!r}", setting="team"
+            f"unknown team {value!r}: use a code such as 'SEA' or a name such as 'Seattle "
+            f"Mariners'; valid codes: {', '.join(sorted(TEAM_CODES))} (and their aliases, "
+            "e.g. OAK, ARI, CHW, ANA)",
+            setting="team",
         )
-    return value.strip().upper()
+    return code
+
+
+def savant_team(team: str, day: date) -> str:
+    """The code Savant uses for ``team`` on ``day``: the canonical one, except the Athletics,
+    who are ``OAK`` in Savant's data before 2025 and ``ATH`` from 2025."""
+    code = canonical_team(team) or team.strip().upper()
+    if code == "ATH" and day.year < _ATH_FROM:
+        return "OAK"
+    return code
 
 
 def _check_id_arg(value: object, name: str) -> int | None:
@@ -262,7 +279,7 @@ class SavantClient:
             ("hfSA", ""),
             ("game_date_gt", d),
             ("game_date_lt", d),
-            ("team", team or ""),
+            ("team", savant_team(team, day) if team else ""),
             ("position", ""),
             ("hfRO", ""),
             ("home_road", ""),
@@ -566,7 +583,9 @@ class SavantClient:
                 tables[day].rows,
                 self.row_cap,
             )
-            teams = sorted(set(self.split_teams) | _teams_in(tables[day]))
+            teams = sorted(
+                {savant_team(t, day) for t in (*self.split_teams, *_teams_in(tables[day]))}
+            )
             pairs.extend((day, t) for t in teams)
 
         async def fetch_slice(pair: tuple[date, str]) -> tuple[StatcastTable, str]:
