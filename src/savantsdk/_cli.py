@@ -157,6 +157,18 @@ def _add_props(p: argparse.ArgumentParser) -> None:
         default=45,
         help="online mode: days of Statcast before --date to fit on (default 45)",
     )
+    p.add_argument(
+        "--include-model-lines",
+        action="store_true",
+        help="with --lines, also print props at the model's own default lines "
+        "(line_source 'model'); without --lines (and online) every prop is printed",
+    )
+    p.add_argument(
+        "--allow-other-day-lines",
+        action="store_true",
+        help="price lines whose games start on another day than --date (refused otherwise; "
+        "the edges are then not edges on any real game)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list of prop rows")
 
 
@@ -180,6 +192,7 @@ def _run_props_online(args: argparse.Namespace) -> Any:
                 min_edge=args.min_edge,
                 model=model,
                 history_days=args.history_days,
+                allow_other_day_lines=args.allow_other_day_lines,
             )
             report = client.props.last_report
             if report is not None:
@@ -228,6 +241,9 @@ def _run_props(args: argparse.Namespace) -> int:
         markets=args.stat,
         min_edge=args.min_edge,
         player_names=names,
+        # a --lines run shows the props priced against those lines unless asked for more
+        include_model_lines=args.include_model_lines or not lines,
+        allow_other_day_lines=args.allow_other_day_lines,
     )
     return _print_props(args, result, skipped_total)
 
@@ -238,8 +254,10 @@ def _print_props(args: argparse.Namespace, result: Any, skipped_total: dict[str,
         rows = sorted(rows, key=_sort_key)[: args.top]
     report = dict(result.line_report, **{f"skipped_{k}": v for k, v in skipped_total.items()})
     print(
-        f"{args.date}: {len(result)} props, model {result.model_name} {result.model_version}; "
-        f"lines {report}" + (f"; {result.reason}" if result.reason else ""),
+        f"{args.date}: {len(result)} props ({result.market_priced} priced against market "
+        f"lines, {len(result) - result.market_priced} at model lines), model "
+        f"{result.model_name} {result.model_version}; lines {report}"
+        + (f"; {result.reason}" if result.reason else ""),
         file=sys.stderr,
     )
     if args.json:
@@ -395,7 +413,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except SavantError as exc:
         print(f"savantsdk {args.command}: error: {exc}", file=sys.stderr)
+        if _unreachable(exc):
+            print(
+                f"savantsdk {args.command}: the service could not be reached; to run offline "
+                "on recorded files pass --statcast PATH (and --lines FILE for market lines)"
+                if args.command == "props"
+                else f"savantsdk {args.command}: the service could not be reached (check the "
+                "network and the SAVANTSDK_<SOURCE>_BASE_URL settings)",
+                file=sys.stderr,
+            )
         return 2
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a connection failure or a breaker it opened."""
+    from .exceptions import AllFailedError, CircuitOpenError, SourceConnectionError
+
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, SourceConnectionError | CircuitOpenError):
+            return True
+        if isinstance(cur, AllFailedError) and _unreachable(cur.root_cause):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from savantsdk import _cli as cli
 from savantsdk._cli import main
+from savantsdk.exceptions import (
+    AllFailedError,
+    OtherDayLinesWarning,
+    SavantError,
+    SourceConnectionError,
+)
 
 DataFile = Callable[[str], Path]
 
@@ -165,3 +172,74 @@ def test_prior_flags_must_go_together(
     prior = ["--prior-statcast", files[1], "--model", "default-prior"]
     assert main([*argv, *prior, "--prior-weight", "1.5"]) == 2
     assert "--prior-weight" in capsys.readouterr().err
+
+
+def test_props_lines_of_another_day_refused_then_forced_loudly(
+    data_file: DataFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = _files(data_file, dt.date(2024, 5, 18), dt.date(2024, 5, 20))
+    lines = str(data_file("markets/prizepicks/projections_all_leagues_2024-06-10.json"))
+    people = str(data_file("chadwick/people_mlbam_mlb2015plus.csv"))
+    argv = ["props", "--date", "2024-05-20", *files, "--lines", lines, "--people", people]
+    assert main([*argv, "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "2024-06-10 (906 lines), not for the slate's day 2024-05-20" in captured.err
+    with pytest.warns(OtherDayLinesWarning, match="906 market lines of other days"):
+        assert main([*argv, "--json", "--allow-other-day-lines"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows
+    assert {r["line_source"] for r in rows} == {"prizepicks"}  # --lines: market-priced only
+
+
+def test_props_include_model_lines(data_file: DataFile, capsys: pytest.CaptureFixture[str]) -> None:
+    files = _files(data_file, dt.date(2024, 6, 8), dt.date(2024, 6, 10))
+    lines = str(data_file("markets/prizepicks/projections_all_leagues_2024-06-10.json"))
+    people = str(data_file("chadwick/people_mlbam_mlb2015plus.csv"))
+    argv = ["props", "--date", "2024-06-10", *files, "--lines", lines, "--people", people]
+    assert main([*argv, "--json"]) == 0
+    market = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--json", "--include-model-lines"]) == 0
+    both = json.loads(capsys.readouterr().out)
+    assert {r["line_source"] for r in market} == {"prizepicks"}
+    assert {r["line_source"] for r in both} == {"prizepicks", "model"}
+    assert [r for r in both if r["line_source"] == "prizepicks"] == market
+    ids = [r["line_id"] for r in market]
+    assert len(ids) == len(set(ids))  # each projection priced once
+
+
+def test_backtest_range_without_games_is_an_error(
+    data_file: DataFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = _files(data_file, dt.date(2024, 4, 8), dt.date(2024, 4, 9))
+    argv = ["backtest", *files, "--start", "2025-05-01", "--end", "2025-05-03", "--json"]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "no game day in 2025-05-01..2025-05-03" in captured.err
+    assert "covers 2024-04-08..2024-04-09" in captured.err
+
+
+def test_an_unreachable_service_suggests_the_offline_flags(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refused = SourceConnectionError("ConnectError: [Errno 111] Connection refused", source="savant")
+    failed = AllFailedError(
+        "[savant] every day failed", source="savant", errors={1: refused}, root_cause=refused
+    )
+
+    def fail(args: object) -> object:
+        raise failed
+
+    monkeypatch.setattr(cli, "_run_props_online", fail)
+    assert main(["props", "--date", "2024-06-10"]) == 2
+    err = capsys.readouterr().err
+    assert "every day failed" in err
+    assert "pass --statcast PATH (and --lines FILE" in err
+
+    def other(args: object) -> object:
+        raise SavantError("not a network problem")
+
+    monkeypatch.setattr(cli, "_run_props_online", other)
+    assert main(["props", "--date", "2024-06-10"]) == 2
+    assert "--statcast" not in capsys.readouterr().err

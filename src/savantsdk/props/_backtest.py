@@ -255,7 +255,9 @@ def backtest(
     """Walk forward over every game day in ``[start, end]`` found in ``pas``.
 
     ``progress``: a progress bar over the days (tqdm, extra ``progress``); ``None`` shows it
-    in Jupyter or on a terminal unless ``SAVANTSDK_PROGRESS=0``.
+    in Jupyter or on a terminal unless ``SAVANTSDK_PROGRESS=0``.  A range with no game day in
+    ``pas`` (a 2025 range on 2024 files) raises :class:`PropGenerationError` naming the days
+    the data covers: there is nothing to score, and a table of NaN would say otherwise.
     """
     if end < start:
         raise PropGenerationError(f"backtest end {end} is before start {start}")
@@ -272,6 +274,13 @@ def backtest(
     }
     t0 = time.perf_counter()
     days = _days_in(pas, start, end)
+    if not days:
+        covered = _days_in(pas, dt.date.min, dt.date.max)
+        have = f"{covered[0]}..{covered[-1]}" if covered else "no game day at all"
+        raise PropGenerationError(
+            f"no game day in {start}..{end} in the Statcast data given (it covers {have}): "
+            "nothing to backtest"
+        )
     n_games = n_props = 0
     with progress_bar("backtest", unit="day", progress=progress) as bar:
         for i, day in enumerate(days, start=1):
