@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from savantsdk.props import generate_from_statcast, read_lines_file
+from savantsdk.props import LINE_REASONS, generate_from_statcast, read_lines_file
 from savantsdk.sources import PlateAppearances, ingest_statcast
 
 DAY = dt.date(2024, 6, 10)
@@ -57,9 +57,11 @@ def main() -> int:
     names = player_names(data / "chadwick/people_mlbam_mlb2015plus.csv")
     props = generate_from_statcast(pas, DAY, lines=board.lines, player_names=names)
     report = props.line_report
+    why = ", ".join(f"{n} {r}" for r in LINE_REASONS if (n := report[r]))
     print(
-        f"{len(props)} props for {DAY}; PrizePicks lines: {report.get('total', 0)} read, "
-        f"{report.get('matched', 0)} matched to a starting player"
+        f"{len(props)} props for {DAY} ({props.market_priced} priced against a line); "
+        f"PrizePicks lines: {report['total']} read, {report['matched']} priced"
+        + (f", not priced: {why}" if why else "")
     )
 
     priced = [p for p in props if p.best_edge is not None]

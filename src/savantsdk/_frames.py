@@ -558,6 +558,8 @@ _PROPS: Final[dict[str, Kind]] = {
     "under_price": "float",
     "market_p_over": "float",
     "note": "str",
+    "line_id": "str",
+    "start_time": "datetime",
 }
 
 
@@ -567,7 +569,11 @@ def propset_columns(props: Any) -> list[FrameColumn]:
     records: list[dict[str, Any]] = []
     for prop in props.props:
         extra = {"date": prop.date, "role": prop.role, "slot": prop.slot}
-        records.extend({**row, **extra} for row in prop.rows())
+        for row in prop.rows():
+            start = row.get("start_time")  # rows() are JSON-ready: ISO text back to a time
+            if isinstance(start, str):
+                row["start_time"] = dt.datetime.fromisoformat(start)
+            records.append({**row, **extra})
     return record_columns(records, _PROPS)
 
 

@@ -26,7 +26,8 @@ Every exception the SDK raises on purpose derives from :class:`SavantError`::
 Warnings (``warnings.warn``) have their own small tree::
 
     SavantWarning(UserWarning)
-    └── PartialResultWarning                          some parts of a call failed; the rest is kept
+    ├── PartialResultWarning                          some parts of a call failed; the rest is kept
+    └── OtherDayLinesWarning                          lines of another day priced on request
 
 Rules: the SDK always raises ``... from exc``; whether an error is worth retrying is decided
 in one place (:func:`savantsdk._http.is_retryable`); messages never contain API keys or
@@ -53,6 +54,7 @@ __all__ = (
     "ConfigurationError",
     "MissingExtraError",
     "NotFoundError",
+    "OtherDayLinesWarning",
     "PartialResultWarning",
     "PropGenerationError",
     "QuotaExceededError",
@@ -272,3 +274,9 @@ class PartialResultWarning(SavantWarning):
     it into an error with ``warnings.simplefilter("error", PartialResultWarning)`` or silence
     it per call with ``errors="return"``.
     """
+
+
+class OtherDayLinesWarning(SavantWarning):
+    """Market lines of another day than the slate's were priced because the caller asked for
+    it (``allow_other_day_lines=True``, ``--allow-other-day-lines``).  Without that request such
+    a board is refused with a :class:`PropGenerationError` naming both dates."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,8 @@ import attrs
 import numpy as np
 import pytest
 
-from savantsdk.exceptions import PropGenerationError
-from savantsdk.props import Stat
+from savantsdk.exceptions import OtherDayLinesWarning, PropGenerationError
+from savantsdk.props import LINE_REASONS, MarketLine, Stat
 from savantsdk.props._backtest import BACKTEST_FAMILIES, actual_counts, backtest
 from savantsdk.props._generate import generate_from_statcast
 from savantsdk.props._markets import read_lines_file
@@ -134,6 +135,15 @@ def test_prizepicks_board_prices_and_match_rate(data_file: DataFile) -> None:
     assert board.kind == "prizepicks"
     assert len(board.lines) == 906
     assert board.skipped == {"unsupported_stat": 318, "combo": 8, "no_line": 0}
+    burnes = board.lines[0]  # the real first projection: its id, game and start time
+    assert (burnes.player_name, burnes.line_id, burnes.opponent) == (
+        "Corbin Burnes",
+        "2594812",
+        "TB",
+    )
+    assert burnes.game_id == "64176bf9-9c35-498a-814c-f920e2351a3e"
+    assert burnes.start_time == dt.datetime(2024, 6, 10, 22, 50, tzinfo=dt.UTC)
+    assert {ln.game_day for ln in board.lines} == {dt.date(2024, 6, 10)}
     standard = [
         ln for ln in board.lines if ln.odds_type is not None and ln.odds_type.value == "standard"
     ]
@@ -145,9 +155,15 @@ def test_prizepicks_board_prices_and_match_rate(data_file: DataFile) -> None:
     )
     report = result.line_report
     assert report["total"] == 906
-    assert report["matched"] + report["unmatched_player"] + report["not_in_slate"] == 906
-    assert report["matched"] / report["total"] > 0.8
-    assert report["unknown_name"] == 0  # every unmatched name is a known player not starting
+    assert report["matched"] + sum(report[r] for r in LINE_REASONS) == 906
+    assert report["matched"] == 761
+    assert report["not_in_lineup"] == 145  # every unmatched name is a known player not starting
+    assert len(result.unmatched) == len(result.unmatched_reasons) == 145
+    # each projection priced once, under its PrizePicks id
+    ids = [m.line_id for p in result for ln in p.lines for m in ln.markets]
+    assert len(ids) == len(set(ids)) == 761
+    assert all(i is not None and i.isdigit() for i in ids)
+    assert {p.line_source for p in result} >= {"prizepicks", "model"}
     std_result = generate_from_statcast(
         pas, dt.date(2024, 6, 10), lines=standard, player_names=names
     )
@@ -167,6 +183,86 @@ def test_prizepicks_board_prices_and_match_rate(data_file: DataFile) -> None:
     assert all(
         m.odds_type is not None and m.odds_type.value in ("demon", "goblin") for m in flagged
     )
+
+
+def test_a_board_of_another_day_is_refused_naming_both_dates(data_file: DataFile) -> None:
+    """The June 10 board against the May 20 slate: refused, not priced; on request priced
+    with a warning, and the report still adds up."""
+    board = read_lines_file(data_file("markets/prizepicks/projections_all_leagues_2024-06-10.json"))
+    pas = _load(data_file, dt.date(2024, 5, 17), dt.date(2024, 5, 20))
+    names = load_people(data_file("chadwick/people_mlbam_mlb2015plus.csv"))
+    day = dt.date(2024, 5, 20)
+    with pytest.raises(PropGenerationError, match=r"2024-06-10 \(906 lines\).*2024-05-20"):
+        generate_from_statcast(pas, day, lines=board.lines, player_names=names)
+    with pytest.warns(OtherDayLinesWarning, match="906 market lines of other days"):
+        forced = generate_from_statcast(
+            pas, day, lines=board.lines, player_names=names, allow_other_day_lines=True
+        )
+    report = forced.line_report
+    assert report["matched"] + sum(report[r] for r in LINE_REASONS) == 906
+    assert all(v >= 0 for v in report.values())
+    # the June 10 SD lines all start at one time: for a player in both games of May 20's
+    # doubleheader, which game they are for cannot be told, so they are not priced (they were
+    # priced against both games); a player in one of the two games is priced against it
+    assert report["ambiguous_game"] == 43
+    sd = Counter((p.player_id, p.stat) for p in forced if p.team == "SD" and p.market_priced)
+    assert sd
+    assert set(sd.values()) == {1}
+
+
+def _dh_line(name: str, stat: Stat, line: float, start: dt.datetime, k: int) -> MarketLine:
+    return MarketLine(name, stat, line, "prizepicks", team="SD", start_time=start, line_id=f"dh{k}")
+
+
+def test_doubleheader_lines_price_once_against_their_own_game(data_file: DataFile) -> None:
+    """2024-05-20, San Diego's doubleheader (747119, 747121), real Statcast rows: a line per
+    batter and game, told apart by start time, each priced once against its own game."""
+    day = dt.date(2024, 5, 20)
+    pas = _load(data_file, dt.date(2024, 5, 10), day)
+    names = load_people(data_file("chadwick/people_mlbam_mlb2015plus.csv"))
+    starts = {g.game_pk: g for g in game_starts(pas.on(day)) if "SD" in (g.home_team, g.away_team)}
+    assert sorted(starts) == [747119, 747121]
+    first = dt.datetime(2024, 5, 20, 19, 10, tzinfo=dt.UTC)  # 3:10 pm ET
+    second = dt.datetime(2024, 5, 21, 0, 40, tzinfo=dt.UTC)  # 8:40 pm ET, same game day
+    lines: list[MarketLine] = []
+    for pk, start in ((747119, first), (747121, second)):
+        g = starts[pk]
+        lineup = g.home_lineup if g.home_team == "SD" else g.away_lineup
+        for pid in lineup:
+            lines.append(_dh_line(names[pid], Stat.HITS, 0.5, start, len(lines)))
+    lines.append(attrs.evolve(lines[0]))  # the same projection twice
+    lines.append(_dh_line(names[lineup[0]], Stat.HITS, 0.5, first, 999))  # no time: ambiguous
+    lines[-1] = attrs.evolve(lines[-1], start_time=None)
+    result = generate_from_statcast(pas, day, lines=lines, player_names=names)
+    report = result.line_report
+    assert report["total"] == 20
+    assert report["matched"] == 18
+    assert report["duplicate"] == 1
+    assert report["ambiguous_game"] == 1
+    assert report["matched"] + sum(report[r] for r in LINE_REASONS) == 20
+    hits = [p for p in result if p.stat is Stat.HITS and p.market_priced]
+    assert len(hits) == 18
+    by_game = Counter(p.game_pk for p in hits)
+    assert by_game == {747119: 9, 747121: 9}
+    ids = [m.line_id for p in hits for ln in p.lines for m in ln.markets]
+    assert sorted(ids) == sorted(f"dh{k}" for k in range(18))  # each line priced once
+    for p in hits:
+        (m,) = p.lines[0].markets
+        assert m.start_time == (first if p.game_pk == 747119 else second)
+    # a player in both games has a prop per game, not one priced twice
+    both = {p.player_id for p in hits if p.game_pk == 747119} & {
+        p.player_id for p in hits if p.game_pk == 747121
+    }
+    assert both
+    # only market-priced props when asked
+    only = generate_from_statcast(
+        pas, day, lines=lines, player_names=names, include_model_lines=False
+    )
+    assert len(only) == only.market_priced == 18
+    assert {r["line_source"] for r in only.rows()} == {"prizepicks"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a same-day board warns nothing
+        generate_from_statcast(pas, day, lines=lines[:3], player_names=names)
 
 
 def test_real_odds_api_files(data_file: DataFile) -> None:

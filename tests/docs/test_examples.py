@@ -42,7 +42,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "props_offline_files.py": [
         rf"^{N} plate appearances from {N} daily files in ",
-        rf"^{N} props for 2024-06-10; PrizePicks lines: {N} read, {N} matched",
+        rf"^{N} props for 2024-06-10 \({N} priced against a line\); PrizePicks lines: 906 read, "
+        r"761 priced, not priced: 145 not_in_lineup$",
         r"\s(over|under)\s+[+-]\d\.\d{3}$",
     ],
 }

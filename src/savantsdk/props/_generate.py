@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -18,7 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .._frames import FrameColumn, FrameExport, propset_columns
-from ..exceptions import PropGenerationError, SavantError
+from ..exceptions import OtherDayLinesWarning, PropGenerationError, SavantError
+from ..ids import canonical_team
 from ..sources import PlateAppearances
 from ._distributions import (
     BATTER_STATS,
@@ -43,15 +46,17 @@ from ._pricing import (
     to_decimal,
 )
 from ._rates import RateModel, get_rate_model
-from ._slate import Slate, slate_from_statcast
+from ._slate import Slate, SlateGame, slate_from_statcast
 
 __all__ = (
     "DEFAULT_LINES",
     "DEFAULT_PRIZEPICKS_ENTRY",
+    "LINE_REASONS",
     "MarketPrice",
     "Prop",
     "PropLine",
     "PropSet",
+    "check_line_days",
     "generate",
     "generate_from_statcast",
 )
@@ -106,7 +111,7 @@ class MarketPrice:
     side for us, ``edge`` = model probability - break-even of that price, ``kelly`` the capped
     fractional Kelly stake.  PrizePicks: ``odds_type``; standard lines are compared with the
     per-leg ``breakeven`` of ``entry``; demon/goblin lines have ``comparable=False`` and a
-    ``note``.
+    ``note``.  ``line_id`` and ``start_time`` are the market line's (:class:`MarketLine`).
     """
 
     source: str
@@ -124,6 +129,8 @@ class MarketPrice:
     kelly: float | None = None
     note: str | None = None
     updated_at: dt.datetime | None = None
+    line_id: str | None = None
+    start_time: dt.datetime | None = None
 
 
 @attrs.frozen
@@ -176,8 +183,15 @@ class Prop:
 
     @property
     def line_source(self) -> str:
+        """``"model"`` when priced only at the model's own default lines, else the market
+        sources (``prizepicks``, ``odds_api:<book>``), comma-joined when several."""
         srcs = sorted({m.source for ln in self.lines for m in ln.markets})
         return ",".join(srcs) if srcs else "model"
+
+    @property
+    def market_priced(self) -> bool:
+        """True when at least one of the prop's lines is a market's line."""
+        return any(ln.markets for ln in self.lines)
 
     @property
     def best_edge(self) -> float | None:
@@ -226,6 +240,8 @@ class Prop:
                             else round(m.market_p_over, 6)
                         ),
                         "note": m.note if m else None,
+                        "line_id": m.line_id if m else None,
+                        "start_time": (m.start_time.isoformat() if m and m.start_time else None),
                     }
                 )
                 out.append(row)
@@ -239,10 +255,14 @@ class PropSet(FrameExport):
     ``to_pandas()`` / ``to_polars()`` / ``to_arrow()``: :meth:`rows` as a frame, plus
     ``date``, ``role`` and ``slot`` columns.
 
-    ``line_report`` counts market lines: ``total``, ``matched`` (priced against a prop),
-    ``unmatched_player`` (not among the slate's starting players), split into
-    ``not_in_lineup`` (a known player who is not starting) and ``unknown_name``, and
-    ``not_in_slate`` (matched a starting player but no prop for that stat was generated).
+    ``line_report`` counts market lines: ``total`` = ``matched`` (priced in one of ``props``)
+    + one count per reason of :data:`LINE_REASONS`: ``duplicate`` (the same line again),
+    ``other_day`` (its game starts on another day), ``unknown_name`` (no player of that name),
+    ``no_game`` (its team has no game on the slate), ``not_in_lineup`` (a known player who is
+    not starting), ``ambiguous_game`` (a doubleheader line whose start time does not say which
+    game), ``no_prop`` (no prop for that stat was generated) and ``filtered`` (its prop was left
+    out by ``players``, ``max_players`` or ``min_edge``).  ``unmatched`` holds every line not
+    priced and ``unmatched_reasons`` its reason, in the same order.
     """
 
     date: dt.date
@@ -252,9 +272,16 @@ class PropSet(FrameExport):
     reason: str | None = None
     unmatched: tuple[MarketLine, ...] = ()
     line_report: dict[str, int] = attrs.field(factory=dict)
+    unmatched_reasons: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.props)
+
+    @property
+    def market_priced(self) -> int:
+        """How many props are priced against at least one market line (the rest are at the
+        model's own default lines, ``line_source == "model"``)."""
+        return sum(p.market_priced for p in self.props)
 
     def __iter__(self) -> Any:
         return iter(self.props)
@@ -302,6 +329,8 @@ def _price_sportsbook(ml: MarketLine, p_over: float, p_under: float) -> MarketPr
             odds_format=fmt,
             note=f"unpriceable: {exc}",
             updated_at=ml.updated_at,
+            line_id=ml.line_id,
+            start_time=ml.start_time,
         )
     breakeven = None
     if best_side is not None:
@@ -322,6 +351,8 @@ def _price_sportsbook(ml: MarketLine, p_over: float, p_under: float) -> MarketPr
         kelly=kelly,
         note=note,
         updated_at=ml.updated_at,
+        line_id=ml.line_id,
+        start_time=ml.start_time,
     )
 
 
@@ -342,6 +373,8 @@ def _price_prizepicks(
         edge=a.edge,
         note=a.reason,
         updated_at=ml.updated_at,
+        line_id=ml.line_id,
+        start_time=ml.start_time,
     )
 
 
@@ -351,6 +384,101 @@ def _data_through(history: PlateAppearances, date: dt.date) -> dt.date | None:
         return None
     last = int(before.max().astype("datetime64[D]").astype(np.int64))
     return dt.date(1970, 1, 1) + dt.timedelta(days=last)
+
+
+def _line_key(ml: MarketLine) -> object:
+    """What makes two market lines the same line: the source's id, or every field."""
+    if ml.line_id is not None:
+        return (ml.source, ml.line_id)
+    return (
+        ml.source,
+        ml.player_id,
+        ml.player_name,
+        ml.team,
+        ml.stat,
+        ml.line,
+        ml.odds_type,
+        ml.over_price,
+        ml.under_price,
+        ml.start_time,
+    )
+
+
+def check_line_days(
+    lines: Sequence[MarketLine], day: dt.date, *, allow_other_day_lines: bool = False
+) -> None:
+    """Refuse a board none of whose lines is for ``day`` (:class:`PropGenerationError` naming
+    both dates), unless ``allow_other_day_lines``: then warn (:class:`OtherDayLinesWarning`).
+
+    Lines without a start time do not count either way."""
+    days = Counter(d for ml in lines if (d := ml.game_day) is not None)
+    if not days:
+        return
+    other = {d: n for d, n in days.items() if d != day}
+    if not other:
+        return
+    listed = ", ".join(f"{d.isoformat()} ({n} lines)" for d, n in sorted(other.items()))
+    if allow_other_day_lines:
+        warnings.warn(
+            OtherDayLinesWarning(
+                f"pricing {sum(other.values())} market lines of other days against the slate "
+                f"of {day.isoformat()} as asked (allow_other_day_lines): {listed}; their edges "
+                "are not edges on any real game"
+            ),
+            stacklevel=3,
+        )
+    elif day not in days:
+        raise PropGenerationError(
+            f"the market lines are for {listed}, not for the slate's day {day.isoformat()}: "
+            f"no line's game starts on {day.isoformat()}. Pass the lines of "
+            f"{day.isoformat()} (or allow_other_day_lines=True, --allow-other-day-lines, to "
+            "price them anyway)"
+        )
+
+
+def _resolve_game(
+    ml: MarketLine,
+    pks: list[int],
+    games: Mapping[int, SlateGame],
+    team_starts: Mapping[str, list[dt.datetime]],
+    team: str,
+) -> int | None:
+    """The one game of ``pks`` (a player's games of the day, 2 in a doubleheader) that ``ml``
+    is for, or None when its start time cannot tell them apart."""
+    if len(pks) == 1:
+        return pks[0]
+    start = ml.start_time
+    if start is None:
+        return None
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=dt.UTC)
+    starts = [games[pk].start_time for pk in pks]
+    if all(s is not None for s in starts):
+        gaps = [abs((s - start).total_seconds()) for s in starts if s is not None]
+        best = min(gaps)
+        if gaps.count(best) == 1:
+            return pks[gaps.index(best)]
+        return None
+    # no start times on the slate (Statcast): the k-th distinct start time of the team's
+    # lines is its k-th game of the day, when there are as many of one as of the other
+    distinct = team_starts.get(team, [])
+    if len(distinct) != len(pks):
+        return None
+    ordered = sorted(pks, key=lambda pk: (games[pk].game_number or 0, pk))
+    return ordered[distinct.index(start)]
+
+
+#: Why a market line was not priced (``PropSet.line_report`` and ``unmatched_reasons``).
+LINE_REASONS: Final = (
+    "duplicate",
+    "other_day",
+    "unknown_name",
+    "no_game",
+    "not_in_lineup",
+    "ambiguous_game",
+    "no_prop",
+    "filtered",
+)
 
 
 def generate(
@@ -364,49 +492,85 @@ def generate(
     min_edge: float | None = None,
     data_through: dt.date | None = None,
     prizepicks_entry: EntryType = DEFAULT_PRIZEPICKS_ENTRY,
+    include_model_lines: bool = True,
+    allow_other_day_lines: bool = False,
 ) -> PropSet:
-    """Props from an engine result: every (player, stat) pmf priced at its market lines (and
-    at :data:`DEFAULT_LINES` when no market line is given for it)."""
+    """Props from an engine result: every (player, stat, game) pmf priced at its market lines
+    (and at :data:`DEFAULT_LINES` when no market line is given for it, unless
+    ``include_model_lines`` is False: then only market-priced props are kept).
+
+    Each market line is priced at most once, against the one game it is for: lines of another
+    day are never priced (a board with no line of the slate's day raises
+    :class:`PropGenerationError` unless ``allow_other_day_lines``), a doubleheader's lines are
+    told apart by start time, and a repeated line (same source id) is counted once.  The
+    report's ``total`` equals ``matched`` plus the count of each of :data:`LINE_REASONS`.
+    """
+    check_line_days(lines, slate.date, allow_other_day_lines=allow_other_day_lines)
     names = dict(player_names or {})
     wanted_players = None if players is None else {int(p) for p in players}
-    # resolve market lines to (player_id, stat)
+    games = {g.game_pk: g for g in slate.games}
+    slate_teams = {canonical_team(t) or t for g in slate.games for t in (g.home_team, g.away_team)}
+    # each starting player's team and games of the day (two in a doubleheader)
     teams: dict[int, str] = {}
+    player_games: dict[int, list[int]] = {}
     for blk in (result.batters, result.pitchers):
-        for pid, tm in zip(blk.player.tolist(), blk.team.tolist(), strict=True):
+        for pid, tm, pk in zip(
+            blk.player.tolist(), blk.team.tolist(), blk.game_pk.tolist(), strict=True
+        ):
             teams[int(pid)] = str(tm)
+            pks = player_games.setdefault(int(pid), [])
+            if int(pk) not in pks:
+                pks.append(int(pk))
     matcher = NameMatcher({pid: names[pid] for pid in teams if pid in names}, teams)
-    by_key: dict[tuple[int, Stat], list[MarketLine]] = {}
-    unmatched: list[MarketLine] = []
-    matched: dict[tuple[str, str | None], int | None] = {}  # books repeat names: match once
-    for ml in lines:
+    everyone: NameMatcher | None = None
+    reasons: list[str | None] = [None] * len(lines)
+    resolved: dict[int, int] = {}  # line index -> player id
+    seen: set[object] = set()
+    name_cache: dict[tuple[str, str | None], int | None] = {}  # books repeat names: match once
+    for k, ml in enumerate(lines):
+        key = _line_key(ml)
+        if key in seen:
+            reasons[k] = "duplicate"
+            continue
+        seen.add(key)
+        if not allow_other_day_lines and (d := ml.game_day) is not None and d != slate.date:
+            reasons[k] = "other_day"
+            continue
         pid = ml.player_id
         if pid is None:
             name_key = (ml.player_name, ml.team)
-            if name_key not in matched:
-                matched[name_key] = matcher.match(ml.player_name, team=ml.team)
-            pid = matched[name_key]
+            if name_key not in name_cache:
+                name_cache[name_key] = matcher.match(ml.player_name, team=ml.team)
+            pid = name_cache[name_key]
         if pid is None or pid not in teams:
-            unmatched.append(ml)
+            # a known player who is not starting, a team without a game, or a name we could
+            # not resolve at all (checked against every name given, not just the slate's)
+            if ml.team is not None and (canonical_team(ml.team) or ml.team) not in slate_teams:
+                reasons[k] = "no_game"
+                continue
+            known = ml.player_id is not None
+            if not known and names:
+                everyone = everyone or NameMatcher(names)
+                known = everyone.match(ml.player_name) is not None
+            reasons[k] = "not_in_lineup" if known else "unknown_name"
             continue
-        by_key.setdefault((pid, ml.stat), []).append(ml)
-    # why unmatched: a known player who is not in the day's starting lineups, or a name we
-    # could not resolve at all (checked against every name given, not just the slate's)
-    everyone = NameMatcher(names) if unmatched and names else None
-    not_in_lineup = sum(
-        1
-        for ml in unmatched
-        if ml.player_id is not None
-        or (everyone is not None and everyone.match(ml.player_name) is not None)
-    )
-    report = {
-        "total": len(lines),
-        "matched": 0,
-        "unmatched_player": len(unmatched),
-        "not_in_lineup": not_in_lineup,
-        "unknown_name": len(unmatched) - not_in_lineup,
-    }
+        resolved[k] = pid
+    # the distinct start times of each team's lines, for doubleheaders without slate times
+    team_starts: dict[str, list[dt.datetime]] = {}
+    for k, pid in resolved.items():
+        if len(player_games[pid]) > 1 and (s := lines[k].start_time) is not None:
+            team_starts.setdefault(teams[pid], []).append(s)
+    team_starts = {t: sorted(set(v)) for t, v in team_starts.items()}
+    by_key: dict[tuple[int, Stat, int], list[int]] = {}
+    for k, pid in resolved.items():
+        ml = lines[k]
+        pk = _resolve_game(ml, player_games[pid], games, team_starts, teams[pid])
+        if pk is None:
+            reasons[k] = "ambiguous_game"
+            continue
+        by_key.setdefault((pid, ml.stat, pk), []).append(k)
     props: list[Prop] = []
-    used = 0
+    priced: dict[int, int] = {}  # line index -> index of its prop in ``props``
     for role, blk, stats in (
         ("batter", result.batters, BATTER_STATS),
         ("pitcher", result.pitchers, PITCHER_STATS),
@@ -421,9 +585,15 @@ def generate(
             )
             for i in range(len(blk)):
                 pid = int(blk.player[i])
+                pk = int(blk.game_pk[i])
+                ks = by_key.pop((pid, stat, pk), [])
                 if wanted_players is not None and pid not in wanted_players:
+                    for k in ks:
+                        reasons[k] = "filtered"
                     continue
-                mls = by_key.get((pid, stat), [])
+                if not ks and not include_model_lines:
+                    continue
+                mls = [lines[k] for k in ks]
                 plines = []
                 if mls:
                     line_values = sorted({m.line for m in mls})
@@ -441,7 +611,6 @@ def generate(
                         for m in mls
                         if m.line == lv
                     )
-                    used += len(prices)
                     plines.append(
                         PropLine(
                             line=lv,
@@ -453,13 +622,15 @@ def generate(
                             markets=prices,
                         )
                     )
+                for k in ks:
+                    priced[k] = len(props)
                 props.append(
                     Prop(
                         player_id=pid,
                         player=names.get(pid),
                         team=str(blk.team[i]),
                         opponent=str(blk.opponent[i]),
-                        game_pk=int(blk.game_pk[i]),
+                        game_pk=pk,
                         stat=stat,
                         distribution=_trusted_distribution(pmfs[i]),
                         lines=tuple(plines),
@@ -472,29 +643,47 @@ def generate(
                         slot=int(blk.slot[i]) if role == "batter" else None,
                     )
                 )
-    report["matched"] = used
-    report["not_in_slate"] = len(lines) - len(unmatched) - used
+    for ks in by_key.values():  # a starting player's line for a stat nobody generated
+        for k in ks:
+            reasons[k] = "no_prop"
+    kept = [True] * len(props)
     if max_players is not None:
         keep_ids: list[int] = []
         for p in props:
             if p.player_id not in keep_ids:
                 keep_ids.append(p.player_id)
         allowed = set(keep_ids[: max(0, int(max_players))])
-        props = [p for p in props if p.player_id in allowed]
+        kept = [ok and p.player_id in allowed for ok, p in zip(kept, props, strict=True)]
     if min_edge is not None:
-        props = [p for p in props if (e := p.best_edge) is not None and e >= min_edge]
+        kept = [
+            ok and (e := p.best_edge) is not None and e >= min_edge
+            for ok, p in zip(kept, props, strict=True)
+        ]
+    for k, j in priced.items():
+        if not kept[j]:
+            reasons[k] = "filtered"
+    props = [p for ok, p in zip(kept, props, strict=True) if ok]
+    counts = Counter(r for r in reasons if r is not None)
+    report = {"total": len(lines), "matched": len(lines) - sum(counts.values())}
+    report.update({r: counts.get(r, 0) for r in LINE_REASONS})
     reason = None
     if not props:
         reason = slate.reason or (
-            "no prop reached min_edge" if min_edge is not None else "no players selected"
+            "no prop reached min_edge"
+            if min_edge is not None
+            else "no market line matched a starting player"
+            if not include_model_lines
+            else "no players selected"
         )
+    unmatched = [(ml, r) for ml, r in zip(lines, reasons, strict=True) if r is not None]
     return PropSet(
         date=slate.date,
         props=tuple(props),
         model_name=result.model_name,
         model_version=result.model_version,
         reason=reason,
-        unmatched=tuple(unmatched),
+        unmatched=tuple(ml for ml, _ in unmatched),
+        unmatched_reasons=tuple(r for _, r in unmatched),
         line_report=report,
     )
 
@@ -513,6 +702,8 @@ def generate_from_statcast(
     min_edge: float | None = None,
     player_names: Mapping[int, str] | None = None,
     prizepicks_entry: EntryType = DEFAULT_PRIZEPICKS_ENTRY,
+    include_model_lines: bool = True,
+    allow_other_day_lines: bool = False,
 ) -> PropSet:
     """Props for ``date`` from Statcast plate appearances.
 
@@ -521,10 +712,13 @@ def generate_from_statcast(
     :class:`Stat`); ``games`` the game_pks; ``players`` MLBAM ids; ``max_players`` keeps the
     first N players in slate order; ``min_edge`` keeps props with a priced line at least that
     good.  A date without games returns an empty :class:`PropSet` with a ``reason``.
+    ``include_model_lines`` and ``allow_other_day_lines``: :func:`generate`.
     """
     stats = None if markets is None else [parse_stat(m) for m in markets]
     for ml in lines:
         check_line(ml.line, stat=ml.stat.value)
+    if not allow_other_day_lines:  # refuse before fitting (generate() warns when allowed)
+        check_line_days(lines, date)
     rate_model = get_rate_model(model)
     day_slate = slate if slate is not None else slate_from_statcast(history, date)
     if games is not None:
@@ -541,7 +735,12 @@ def generate_from_statcast(
             model_version=rate_model.version,
             reason=day_slate.reason or f"no games on {date.isoformat()}",
             unmatched=tuple(lines),
-            line_report={"total": len(lines), "matched": 0, "unmatched_player": len(lines)},
+            unmatched_reasons=("no_game",) * len(lines),
+            line_report={
+                "total": len(lines),
+                "matched": 0,
+                **{r: len(lines) if r == "no_game" else 0 for r in LINE_REASONS},
+            },
         )
     fitted = rate_model.fit(history, date)
     facts = history_facts(history, date)
@@ -560,4 +759,6 @@ def generate_from_statcast(
         min_edge=min_edge,
         data_through=_data_through(history, date),
         prizepicks_entry=prizepicks_entry,
+        include_model_lines=include_model_lines,
+        allow_other_day_lines=allow_other_day_lines,
     )

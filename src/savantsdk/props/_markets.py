@@ -25,6 +25,7 @@ __all__ = (
     "PRIZEPICKS_STATS",
     "LinesFile",
     "MarketLine",
+    "line_game_day",
     "lines_from_event_odds",
     "lines_from_prizepicks",
     "read_lines_file",
@@ -64,6 +65,20 @@ ODDS_API_MARKETS: Final[dict[str, Stat]] = {
 }
 
 
+#: A line's game day is its start time in UTC minus this: US Eastern minus a margin, so that
+#: a 10:40 pm ET start (02:40 UTC) stays on its own day, and a 7 pm start in Tokyo (10:00 UTC)
+#: on the day MLB lists it.
+_GAME_DAY_SHIFT: Final = dt.timedelta(hours=6)
+
+
+def line_game_day(start_time: dt.datetime) -> dt.date:
+    """The MLB game day of a line whose game starts at ``start_time`` (timezone-aware; a naive
+    time is taken as UTC): the UTC date of ``start_time - 6 h``."""
+    if start_time.tzinfo is not None:
+        start_time = start_time.astimezone(dt.UTC).replace(tzinfo=None)
+    return (start_time - _GAME_DAY_SHIFT).date()
+
+
 @attrs.frozen
 class MarketLine:
     """One market line for one player and stat.
@@ -71,6 +86,12 @@ class MarketLine:
     ``over_price``/``under_price`` are in ``odds_format`` (``"american"`` or ``"decimal"``),
     present for sportsbooks; PrizePicks lines have ``odds_type`` instead.  ``player_id`` is the
     MLBAM id when known (resolved by name otherwise); ``team`` helps that match.
+
+    ``start_time`` is the start of the line's game (PrizePicks ``start_time``, Odds API
+    ``commence_time``): a line is only priced against a game of its own day, and a team's two
+    games of a doubleheader are told apart by it.  ``line_id`` names the line at its source
+    (the PrizePicks projection id; for the Odds API ``<event>:<book>:<market>:<player>:<point>``)
+    and ``game_id`` the source's game (PrizePicks game id, Odds API event id).
     """
 
     player_name: str
@@ -84,9 +105,18 @@ class MarketLine:
     odds_format: str = "american"
     odds_type: OddsType | None = None
     updated_at: dt.datetime | None = None
+    start_time: dt.datetime | None = None
+    line_id: str | None = None
+    game_id: str | None = None
+    opponent: str | None = None
 
     def __attrs_post_init__(self) -> None:
         check_line(self.line, stat=self.stat.value)
+
+    @property
+    def game_day(self) -> dt.date | None:
+        """:func:`line_game_day` of ``start_time`` (None without a start time)."""
+        return None if self.start_time is None else line_game_day(self.start_time)
 
 
 def lines_from_prizepicks(
@@ -118,6 +148,10 @@ def lines_from_prizepicks(
                 team=proj.team,
                 odds_type=OddsType(proj.odds_type.value) if proj.odds_type else OddsType.STANDARD,
                 updated_at=proj.updated_at,
+                start_time=proj.start_time,
+                line_id=proj.id,
+                game_id=proj.game_id,
+                opponent=proj.opponent,
             )
         )
     return tuple(out), skipped
@@ -142,7 +176,7 @@ def lines_from_event_odds(events: Iterable[EventOdds]) -> tuple[MarketLine, ...]
             side = (q.side or "").lower()
             if side in ("over", "under"):
                 slot[side] = float(q.price)
-        for (book, _, player, point), d in pairs.items():
+        for (book, market, player, point), d in pairs.items():
             if "over" not in d and "under" not in d:
                 continue
             out.append(
@@ -155,6 +189,9 @@ def lines_from_event_odds(events: Iterable[EventOdds]) -> tuple[MarketLine, ...]
                     under_price=d.get("under"),
                     odds_format=fmt,
                     updated_at=d["updated"],
+                    start_time=ev.commence_time,
+                    line_id=f"{ev.id}:{book}:{market}:{player}:{point:g}",
+                    game_id=ev.id,
                 )
             )
     return tuple(out)

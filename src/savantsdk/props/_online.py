@@ -113,6 +113,10 @@ def lines_from_lineset(lineset: LineSet) -> tuple[MarketLine, ...]:
                 under_price=d.get("under"),
                 odds_format=fmt,
                 updated_at=first.last_update,
+                start_time=first.commence_time,
+                line_id=f"{first.event_id}:{book}:{first.market.removesuffix('_alternate')}:"
+                f"{player}:{point:g}",
+                game_id=first.event_id,
             )
         )
     return tuple(out)
@@ -129,6 +133,9 @@ def _prizepicks_line(line: PlayerLine, stat: Stat) -> MarketLine:
         team=line.team,
         odds_type=OddsType(line.odds_type.value) if line.odds_type else OddsType.STANDARD,
         updated_at=line.last_update,
+        start_time=line.commence_time,
+        line_id=line.line_id,
+        game_id=line.event_id,
     )
 
 
@@ -326,6 +333,8 @@ class PropsClient:
                     home_starter=hs.id,
                     away_starter=as_.id,
                     game_date=date,
+                    start_time=game.game_date,
+                    game_number=game.game_number,
                 )
             )
         reason = None if games else f"no game on {date.isoformat()} could be priced"
@@ -385,13 +394,18 @@ class PropsClient:
         history_days: int | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         progress: bool | None = None,
+        include_model_lines: bool = True,
+        allow_other_day_lines: bool = False,
     ) -> PropSet:
         """Props for every starting batter and probable starter of ``date``.
 
         ``lines``: True fetches market lines, False prices at the default lines only, or give
-        your own :class:`MarketLine` objects.  ``on_progress(done, total)`` follows the
-        Statcast history pull and ``progress`` shows a bar for it (``None``: only in a
-        terminal or notebook).  The last run's :class:`OnlineReport` is in ``last_report``.
+        your own :class:`MarketLine` objects.  ``include_model_lines=False`` keeps only the
+        props priced against a market line; ``allow_other_day_lines``: see
+        :func:`~savantsdk.props.generate` (lines of another day are refused by default).
+        ``on_progress(done, total)`` follows the Statcast history pull and ``progress`` shows a
+        bar for it (``None``: only in a terminal or notebook).  The last run's
+        :class:`OnlineReport` is in ``last_report``.
         """
         _check_date(date)
         from ._generate import generate_from_statcast
@@ -494,6 +508,8 @@ class PropsClient:
                 markets=markets,
                 min_edge=min_edge,
                 player_names=names,
+                include_model_lines=include_model_lines,
+                allow_other_day_lines=allow_other_day_lines,
             )
 
         lines_key: Hashable = market_lines
@@ -515,6 +531,8 @@ class PropsClient:
                 None if players is None else tuple(players),
                 max_players,
                 min_edge,
+                include_model_lines,
+                allow_other_day_lines,
             )
         props = self._props_memo.get(fingerprint) if fingerprint is not None else None
         memoized = props is not None

@@ -29,6 +29,10 @@ class SlateGame:
 
     ``home_starter`` pitches to the away lineup.  ``*_starter_throws`` is ``"L"``/``"R"`` when
     known, ``""`` otherwise (the rate model then uses the hand seen in its history).
+
+    ``start_time`` is the scheduled first pitch (timezone-aware; the Stats API's ``gameDate``)
+    when known, and ``game_number`` is 1 or 2 for the games of a doubleheader (1 otherwise):
+    market lines are matched to one game of a doubleheader by them.
     """
 
     game_pk: int
@@ -41,6 +45,8 @@ class SlateGame:
     game_date: dt.date | None = None
     home_starter_throws: str = ""
     away_starter_throws: str = ""
+    start_time: dt.datetime | None = None
+    game_number: int | None = None
 
     def __attrs_post_init__(self) -> None:
         for side, lineup in (("home", self.home_lineup), ("away", self.away_lineup)):
@@ -72,6 +78,12 @@ def slate_from_statcast(pas: PlateAppearances, day: dt.date) -> Slate:
     Lineups are each team's first nine distinct batters in order of first PA; starters are the
     first pitcher to face the other team; the starters' hands come from the day's rows.  A day
     with no rows gives an empty slate with a ``reason``.
+
+    Statcast carries no start times, so a team's games of the day are numbered in ``game_pk``
+    order (``game_number`` 1, 2): MLB assigns the pks of a scheduled doubleheader in that order.
+    A game made up as the first half of a doubleheader can break that (its pk is older or newer
+    than the day's); pass a slate from the Stats API (which has ``gameNumber`` and start times)
+    where that matters.
     """
     today = pas.on(day)
     if len(today) == 0:
@@ -95,4 +107,10 @@ def slate_from_statcast(pas: PlateAppearances, day: dt.date) -> Slate:
         for st in game_starts(today)
     ]
     games.sort(key=lambda g: g.game_pk)
-    return Slate(date=day, games=tuple(games))
+    seen: dict[str, int] = {}
+    numbered = []
+    for g in games:
+        n = max(seen.get(g.home_team, 0), seen.get(g.away_team, 0)) + 1
+        seen[g.home_team] = seen[g.away_team] = n
+        numbered.append(attrs.evolve(g, game_number=n))
+    return Slate(date=day, games=tuple(numbered))

@@ -114,7 +114,8 @@ class PlayerLine:
     From The Odds API: one bookmaker's price on one side (``side`` Over/Under or Yes/No).
     From PrizePicks: ``bookmaker="prizepicks"``, ``side``/``price`` ``None``, ``odds_type``
     set.  ``mlbam_id`` is filled when :class:`MarketLines` has a resolver and the name
-    resolved unambiguously.
+    resolved unambiguously.  ``line_id`` is the PrizePicks projection id (None for The Odds
+    API, whose lines are named by event, book, market, player and point).
     """
 
     player: str
@@ -131,6 +132,7 @@ class PlayerLine:
     odds_type: OddsType | None = None
     team: str | None = None
     mlbam_id: int | None = None
+    line_id: str | None = None
 
 
 @attrs.frozen
@@ -194,6 +196,7 @@ def _pp_line(p: Projection, market: str) -> PlayerLine:
         last_update=p.updated_at,
         odds_type=p.odds_type,
         team=p.team,
+        line_id=p.id,
     )
 
 

@@ -13,9 +13,9 @@ from hypothesis import given, settings, strategies as st
 from props_synthetic import days, season
 
 from savantsdk.exceptions import PropGenerationError
-from savantsdk.props import CountDistribution, OddsType, Stat, fair_odds
+from savantsdk.props import LINE_REASONS, CountDistribution, OddsType, Stat, fair_odds
 from savantsdk.props._generate import DEFAULT_LINES, Prop, generate_from_statcast
-from savantsdk.props._markets import MarketLine, read_lines_file
+from savantsdk.props._markets import MarketLine, line_game_day, read_lines_file
 from savantsdk.props._names import NameMatcher, canonical_team, normalize_name
 from savantsdk.props._rates import LeagueModel, RateTable
 from savantsdk.sources import PlateAppearances
@@ -125,8 +125,10 @@ def test_prizepicks_standard_priced_demon_flagged(pas: PlateAppearances) -> None
     assert prop.line_source == "prizepicks"
     assert result.line_report["total"] == 3
     assert result.line_report["matched"] == 2
-    assert result.line_report["unmatched_player"] == 1
+    assert result.line_report["unknown_name"] == 1
+    assert sum(result.line_report[r] for r in LINE_REASONS) == 1
     assert [m.player_name for m in result.unmatched] == ["Nobody Atall"]
+    assert result.unmatched_reasons == ("unknown_name",)
 
 
 def test_sportsbook_line_devigged_and_edge(pas: PlateAppearances) -> None:
@@ -309,3 +311,21 @@ def test_decimal_prices_and_one_sided_quotes(pas: PlateAppearances) -> None:
     p_over = ln.p_over / (ln.p_over + ln.p_under)
     assert fd.edge == pytest.approx(p_over - 150 / 250)
     assert prop.line_source == "odds_api:fanduel,odds_api:pinnacle"
+
+
+@pytest.mark.parametrize(
+    ("start", "day"),
+    [
+        ("2024-06-10T22:40:00-04:00", dt.date(2024, 6, 10)),  # 10:40 pm ET: 02:40 UTC next day
+        ("2024-06-11T02:40:00+00:00", dt.date(2024, 6, 10)),
+        ("2024-03-20T19:05:00+09:00", dt.date(2024, 3, 20)),  # Seoul Series, 10:05 UTC
+        ("2024-06-10T12:05:00-04:00", dt.date(2024, 6, 10)),  # an early start
+        ("2024-06-11T06:30:00+00:00", dt.date(2024, 6, 11)),
+    ],
+)
+def test_line_game_day(start: str, day: dt.date) -> None:
+    assert line_game_day(dt.datetime.fromisoformat(start)) == day
+    assert (
+        line_game_day(dt.datetime.fromisoformat(start).replace(tzinfo=None))
+        == (dt.datetime.fromisoformat(start).replace(tzinfo=None) - dt.timedelta(hours=6)).date()
+    )  # naive: taken as UTC
