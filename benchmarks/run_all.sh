@@ -40,6 +40,7 @@ run cache_multiprocess python benchmarks/cache_multiprocess.py --json --redis-ur
 run distributed python benchmarks/distributed.py --json --redis-url "$redis_url"
 run ingest python benchmarks/ingest.py --json
 run props python benchmarks/props.py --json
+run online python benchmarks/online.py --json
 run props_math python benchmarks/props_math.py --json
 run fake_upstream_capacity python benchmarks/fake_upstream_capacity.py --json
 run faults python benchmarks/faults.py --json
