@@ -12,28 +12,18 @@ The data is the project's shared recordings (never shipped with the package).  P
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import sys
 import time
 from pathlib import Path
 
+from savantsdk.ids import load_people
 from savantsdk.props import LINE_REASONS, generate_from_statcast, read_lines_file
 from savantsdk.sources import PlateAppearances, ingest_statcast
 
 DAY = dt.date(2024, 6, 10)
 HISTORY_DAYS = 45  # fit on the 45 days before DAY
-
-
-def player_names(path: Path) -> dict[int, str]:
-    """``{mlbam_id: "First Last"}`` from the Chadwick register subset."""
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {
-            int(row["key_mlbam"]): f"{row['name_first']} {row['name_last']}".strip()
-            for row in csv.DictReader(fh)
-            if row["key_mlbam"].isdigit()
-        }
 
 
 def main() -> int:
@@ -54,7 +44,7 @@ def main() -> int:
     )
 
     board = read_lines_file(data / "markets/prizepicks/projections_all_leagues_2024-06-10.json")
-    names = player_names(data / "chadwick/people_mlbam_mlb2015plus.csv")
+    names = load_people(data / "chadwick/people_mlbam_mlb2015plus.csv")
     props = generate_from_statcast(pas, DAY, lines=board.lines, player_names=names)
     report = props.line_report
     why = ", ".join(f"{n} {r}" for r in LINE_REASONS if (n := report[r]))

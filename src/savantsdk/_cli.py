@@ -215,9 +215,9 @@ def _run_props(args: argparse.Namespace) -> int:
         if args.lines:
             raise SavantError("--lines needs --statcast (offline mode)")
         return _print_props(args, _run_props_online(args), {})
+    from .ids import load_people
     from .props._generate import generate_from_statcast
     from .props._markets import MarketLine, read_lines_file
-    from .props._names import load_people
 
     pas = _load_statcast(args.statcast)
     lines: list[MarketLine] = []

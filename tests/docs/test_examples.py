@@ -43,7 +43,7 @@ EXPECTED: dict[str, list[str]] = {
     "props_offline_files.py": [
         rf"^{N} plate appearances from {N} daily files in ",
         rf"^{N} props for 2024-06-10 \({N} priced against a line\); PrizePicks lines: 906 read, "
-        r"761 priced, not priced: 145 not_in_lineup$",
+        r"756 priced, not priced: 150 not_in_lineup$",
         r"\s(over|under)\s+[+-]\d\.\d{3}$",
     ],
 }

@@ -23,10 +23,10 @@ from hypothesis import given, settings, strategies as st
 
 from savantsdk import _frames
 from savantsdk.exceptions import MissingExtraError, SavantError
+from savantsdk.ids import load_people
 from savantsdk.props._backtest import backtest
 from savantsdk.props._generate import generate_from_statcast
 from savantsdk.props._markets import read_lines_file
-from savantsdk.props._names import load_people
 from savantsdk.sources import (
     PlateAppearances,
     StatcastTable,

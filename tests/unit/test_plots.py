@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 
 from savantsdk.exceptions import ConfigurationError, MissingExtraError
+from savantsdk.ids import load_people
 from savantsdk.props import Prop
 from savantsdk.props._backtest import BacktestReport, backtest
 from savantsdk.props._generate import generate_from_statcast
 from savantsdk.props._markets import read_lines_file
-from savantsdk.props._names import load_people
 from savantsdk.sources import PlateAppearances, StatcastTable, ingest_statcast, read_statcast_csv
 from savantsdk.sources._savant import StatcastResult
 

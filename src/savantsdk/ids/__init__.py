@@ -16,6 +16,7 @@ from ._resolver import (
     Resolution as Resolution,
     Resolved as Resolved,
     Unknown as Unknown,
+    load_people as load_people,
 )
 
 __all__ = (
@@ -30,6 +31,7 @@ __all__ = (
     "Unknown",
     "canonical_team",
     "fold",
+    "load_people",
     "name_tokens",
     "normalize_name",
 )

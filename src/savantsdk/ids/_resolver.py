@@ -24,7 +24,7 @@ import csv
 import gzip
 import io
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -40,7 +40,15 @@ from ._names import SUFFIXES, canonical_team, name_tokens, nickname_variants, sp
 if TYPE_CHECKING:
     from .._client import AsyncClient
 
-__all__ = ("Ambiguous", "Candidate", "PlayerResolver", "Resolution", "Resolved", "Unknown")
+__all__ = (
+    "Ambiguous",
+    "Candidate",
+    "PlayerResolver",
+    "Resolution",
+    "Resolved",
+    "Unknown",
+    "load_people",
+)
 
 log = logging.getLogger("savantsdk")
 
@@ -219,6 +227,38 @@ class PlayerResolver:
                 index[key] = [pid]
             elif pid not in ids:
                 ids.append(pid)
+
+    @classmethod
+    def from_names(
+        cls, names: Mapping[int, str], teams: Mapping[int, str | int] | None = None
+    ) -> PlayerResolver:
+        """A resolver over just these people: ``{mlbam_id: "First Last"}`` (a suffix such as
+        ``Jr.`` may follow), with each one's team when known (``{mlbam_id: team}``).  Used to
+        match market lines among one slate's starting players, where a common name is
+        ambiguous only within the slate."""
+        resolver = cls()
+        team_of = teams or {}
+        for pid, name in names.items():
+            words = name.split()
+            if len(words) < 2:
+                continue
+            team = team_of.get(pid)
+            resolver.add_person(
+                int(pid),
+                words[0],
+                " ".join(words[1:]),
+                teams=() if team is None else (team,),
+                aliases=(name,),
+            )
+        return resolver
+
+    def match(
+        self, name: str, *, team: str | int | None = None, on: date | None = None
+    ) -> int | None:
+        """The MLBAM id :meth:`resolve` finds for ``name``, or None when it is unknown or
+        ambiguous (never a guess)."""
+        found = self.resolve(name, team=team, on=on)
+        return found.mlbam_id if isinstance(found, Resolved) else None
 
     @classmethod
     def from_chadwick(cls, path: str | Path, *, mlb_only: bool = False) -> PlayerResolver:
@@ -523,3 +563,27 @@ def _read_csv(path: Path) -> Iterator[dict[str, str]]:
         for row in reader:
             if len(row) == width and row[at]:
                 yield dict(zip(header, row, strict=True))
+
+
+def load_people(path: str | Path, *, ids: Iterable[int] | None = None) -> dict[int, str]:
+    """``{mlbam_id: "First Last"}`` (with the suffix, ``"Bobby Witt Jr."``) from a Chadwick
+    register CSV (gzipped or not; ``key_mlbam``, ``name_first``, ``name_last``,
+    ``name_suffix``), optionally only for ``ids``: the player names
+    :func:`~savantsdk.props.generate_from_statcast` matches market lines with."""
+    wanted = None if ids is None else {int(i) for i in ids}
+    p = Path(path)
+    out: dict[int, str] = {}
+    try:
+        for row in _read_csv(p):
+            raw = (row.get("key_mlbam") or "").strip()
+            if not raw.isdecimal():
+                continue
+            mid = int(raw)
+            if wanted is not None and mid not in wanted:
+                continue
+            name = f"{row.get('name_first') or ''} {row.get('name_last') or ''}".strip()
+            suffix = (row.get("name_suffix") or "").strip()
+            out[mid] = f"{name} {suffix}".strip() if suffix else name
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigurationError(f"cannot read people file {p}: {exc}", setting="path") from exc
+    return out

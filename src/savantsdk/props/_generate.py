@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from .._frames import FrameColumn, FrameExport, propset_columns
 from ..exceptions import OtherDayLinesWarning, PropGenerationError, SavantError
-from ..ids import canonical_team
+from ..ids import PlayerResolver, Unknown, canonical_team
 from ..sources import PlateAppearances
 from ._distributions import (
     BATTER_STATS,
@@ -34,7 +34,6 @@ from ._distributions import (
 )
 from ._engine import EngineResult, history_facts, run_engine
 from ._markets import MarketLine
-from ._names import NameMatcher
 from ._pricing import (
     EntryType,
     FairOdds,
@@ -521,8 +520,10 @@ def generate(
             pks = player_games.setdefault(int(pid), [])
             if int(pk) not in pks:
                 pks.append(int(pk))
-    matcher = NameMatcher({pid: names[pid] for pid in teams if pid in names}, teams)
-    everyone: NameMatcher | None = None
+    # names are matched among the slate's starting players only (a common name is ambiguous
+    # only within the slate), with the line's team to break ties: savantsdk.ids' rules
+    matcher = PlayerResolver.from_names({pid: names[pid] for pid in teams if pid in names}, teams)
+    everyone: PlayerResolver | None = None
     reasons: list[str | None] = [None] * len(lines)
     resolved: dict[int, int] = {}  # line index -> player id
     seen: set[object] = set()
@@ -550,8 +551,8 @@ def generate(
                 continue
             known = ml.player_id is not None
             if not known and names:
-                everyone = everyone or NameMatcher(names)
-                known = everyone.match(ml.player_name) is not None
+                everyone = everyone or PlayerResolver.from_names(names)
+                known = not isinstance(everyone.resolve(ml.player_name), Unknown)
             reasons[k] = "not_in_lineup" if known else "unknown_name"
             continue
         resolved[k] = pid

@@ -38,11 +38,12 @@ import attrs
 
 from .._progress import progress_bar
 from ..exceptions import ConfigurationError, SavantError
+from ..ids import canonical_team
 from ..sources import PlateAppearances, game_starts, ingest_statcast
 from ..sources._partial import check_errors, describe_error
+from ..sources._savant import savant_team
 from ._distributions import Stat
 from ._markets import ODDS_API_MARKETS, MarketLine
-from ._names import canonical_team
 from ._pricing import OddsType
 from ._slate import Slate, SlateGame
 
@@ -139,13 +140,14 @@ def _prizepicks_line(line: PlayerLine, stat: Stat) -> MarketLine:
     )
 
 
-def _last_lineups(history: PlateAppearances) -> dict[str, tuple[int, ...]]:
-    """Each team's starting nine in its most recent game of ``history`` (by date, game_pk)."""
+def _last_lineups(history: PlateAppearances, day: dt.date) -> dict[str, tuple[int, ...]]:
+    """Each team's starting nine in its most recent game of ``history`` (by date, game_pk),
+    keyed by the team's Savant code on ``day`` (:func:`savant_team`)."""
     latest: dict[str, tuple[tuple[dt.date, int], tuple[int, ...]]] = {}
     for st in game_starts(history):
         when = (st.game_date, st.game_pk)
         for raw, lineup in ((st.home_team, st.home_lineup), (st.away_team, st.away_lineup)):
-            team = canonical_team(raw) or raw  # Savant wrote OAK until 2024, ATH after
+            team = savant_team(raw, day)  # Savant wrote OAK until 2024, ATH after
             if len(lineup) == 9 and (team not in latest or latest[team][0] < when):
                 latest[team] = (when, lineup)
     return {team: lineup for team, (_, lineup) in latest.items()}
@@ -288,7 +290,7 @@ class PropsClient:
         self, date: dt.date, inputs: _SlateInputs, history: PlateAppearances | None
     ) -> tuple[Slate, OnlineReport]:
         schedule, lineups, abbrev = inputs.schedule, inputs.lineups, inputs.teams
-        recent = _last_lineups(history) if history is not None else {}
+        recent = _last_lineups(history, date) if history is not None else {}
         games: list[SlateGame] = []
         projected: list[int] = []
         skipped: dict[int, str] = {}
@@ -308,8 +310,9 @@ class PropsClient:
             if hs is None or as_ is None:
                 skipped[pk] = "probable starters not announced"
                 continue
-            h_abbr = abbrev.get(home.team.id, str(home.team.id))
-            a_abbr = abbrev.get(away.team.id, str(away.team.id))
+            # the code of the history's rows for this date (the Athletics: OAK before 2025)
+            h_abbr = savant_team(abbrev.get(home.team.id, str(home.team.id)), date)
+            a_abbr = savant_team(abbrev.get(away.team.id, str(away.team.id)), date)
             gl = lineups.get(pk)
             h_line = tuple(p.id for p in gl.home) if gl is not None else ()
             a_line = tuple(p.id for p in gl.away) if gl is not None else ()
@@ -358,7 +361,7 @@ class PropsClient:
         for t in teams:
             abbr = getattr(t, "abbreviation", None)
             if abbr:
-                out[t.id] = canonical_team(str(abbr)) or str(abbr)
+                out[t.id] = canonical_team(str(abbr)) or str(abbr)  # savantsdk.ids' code
         return out
 
     async def lines(self, date: dt.date) -> tuple[tuple[MarketLine, ...], LineSet]:

@@ -13,10 +13,10 @@ from hypothesis import given, settings, strategies as st
 from props_synthetic import days, season
 
 from savantsdk.exceptions import PropGenerationError
+from savantsdk.ids import PlayerResolver, canonical_team, normalize_name
 from savantsdk.props import LINE_REASONS, CountDistribution, OddsType, Stat, fair_odds
 from savantsdk.props._generate import DEFAULT_LINES, Prop, generate_from_statcast
 from savantsdk.props._markets import MarketLine, line_game_day, read_lines_file
-from savantsdk.props._names import NameMatcher, canonical_team, normalize_name
 from savantsdk.props._rates import LeagueModel, RateTable
 from savantsdk.sources import PlateAppearances
 
@@ -172,13 +172,15 @@ def test_custom_rate_model_is_used_and_recorded(pas: PlateAppearances) -> None:
 
 
 def test_name_matching() -> None:
+    """Line matching uses savantsdk.ids (the one identity system), among a slate's players."""
     assert normalize_name("Ronald Acuña Jr.") == "ronald acuna"
-    assert normalize_name("J.P. Crawford") == "j p crawford"
+    assert normalize_name("J.P. Crawford") == "jp crawford"
     assert normalize_name("Vladimir Guerrero Jr") == "vladimir guerrero"
     assert normalize_name("Jung-Hoo Lee") == "jung hoo lee"
     assert canonical_team("ARI") == "AZ"
     assert canonical_team("CHW") == "CWS"
-    m = NameMatcher(
+    assert canonical_team("OAK") == canonical_team("ATH") == "ATH"
+    m = PlayerResolver.from_names(
         {1: "Will Smith", 2: "Will Smith", 3: "José Ramírez", 4: "Ronald Acuña Jr."},
         {1: "LAD", 2: "ATL", 3: "CLE", 4: "ATL"},
     )
@@ -186,7 +188,13 @@ def test_name_matching() -> None:
     assert m.match("Will Smith") is None  # ambiguous without a team
     assert m.match("Will Smith", team="ATL") == 2
     assert m.match("R. Acuna") == 4  # first initial + last name
+    assert m.match("Ronald Acuna Jr") == 4
     assert m.match("Mookie Betts") is None
+    # a different given name with the same initial is not a match (the old matcher's
+    # "y diaz" key priced Yainer Diaz's lines as Yandy Díaz's)
+    d = PlayerResolver.from_names({650490: "Yandy Díaz"}, {650490: "TB"})
+    assert d.match("Yandy Diaz", team="TB") == 650490
+    assert d.match("Yainer Diaz", team="HOU") is None
 
 
 def test_line_files_errors_name_file_and_field(tmp_path: Path) -> None:
