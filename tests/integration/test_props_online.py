@@ -244,3 +244,30 @@ async def test_a_mapped_function_may_call_the_same_source_again(fake: FakeUpstre
     assert len(result.values) == len(games) > 2
     assert all(name for name in result.values)
     assert peak.borrowed == 0
+
+
+async def test_a_history_day_the_reader_rejects_is_a_typed_day_error(
+    fake: FakeUpstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A served (or cached) day whose text ingest_statcast rejects is that day's error in the
+    report, with a warning, instead of an exception out of the whole run."""
+    import savantsdk.props._online as online
+    from savantsdk.exceptions import SourceDecodeError
+
+    day = slate_day(fake)
+    bad = day - timedelta(days=3)
+    real = online.ingest_statcast
+
+    def ingest(body: bytes) -> object:
+        if bad.isoformat().encode() in body[:200_000]:
+            raise SourceDecodeError("missing column 'events'", source="savant")
+        return real(body)
+
+    monkeypatch.setattr(online, "ingest_statcast", ingest)
+    async with make_client(fake, retry=NO_RETRY) as client:
+        with pytest.warns(PartialResultWarning, match=r"1 of 4 history days"):
+            props = await client.props.generate(day, history_days=HISTORY_DAYS, lines=False)
+        report = client.props.last_report
+    assert report is not None
+    assert report.history_errors == {bad: "SourceDecodeError: [savant] missing column 'events'"}
+    assert len(props) > 0

@@ -240,9 +240,13 @@ class PropsClient:
             result, raw = await savant.statcast_raw(day, errors="return")
             errors.update(result.errors)
             if day in raw:
-                parts[day] = await anyio.to_thread.run_sync(ingest, raw[day])
-                if on_day is not None:
-                    on_day(day, parts[day])
+                try:
+                    parts[day] = await anyio.to_thread.run_sync(ingest, raw[day])
+                except SavantError as exc:  # a day's text the reader rejects: that day failed
+                    errors[day] = exc
+                else:
+                    if on_day is not None:
+                        on_day(day, parts[day])
             complete = complete and result.ok
             finished += 1
             if on_progress is not None:
