@@ -551,18 +551,25 @@ def _read_csv(path: Path) -> Iterator[dict[str, str]]:
     with path.open("rb") as fh:
         magic = fh.read(2)
     opener: Any = gzip.open if magic == b"\x1f\x8b" else open
-    with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig") as text:
-        reader = csv.reader(text)
-        header = next(reader, None)
-        if header is None or "key_mlbam" not in header:
-            raise ConfigurationError(
-                f"{path} is not a Chadwick register file (no key_mlbam column)", setting="path"
-            )
-        at = header.index("key_mlbam")
-        width = len(header)
-        for row in reader:
-            if len(row) == width and row[at]:
-                yield dict(zip(header, row, strict=True))
+    try:
+        with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig") as text:
+            reader = csv.reader(text)
+            header = next(reader, None)
+            if header is None or "key_mlbam" not in header:
+                raise ConfigurationError(
+                    f"{path} is not a Chadwick register file (no key_mlbam column)",
+                    setting="path",
+                )
+            at = header.index("key_mlbam")
+            width = len(header)
+            for row in reader:
+                if len(row) == width and row[at]:
+                    yield dict(zip(header, row, strict=True))
+    except (csv.Error, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+        # truncated download, not UTF-8, an unclosed quote: name the file, say what broke
+        raise ConfigurationError(
+            f"{path}: cannot read the register ({type(exc).__name__}: {exc})", setting="path"
+        ) from exc
 
 
 def load_people(path: str | Path, *, ids: Iterable[int] | None = None) -> dict[int, str]:

@@ -158,7 +158,10 @@ def _rows(data: bytes) -> tuple[list[str], list[list[str]]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceDecodeError(f"leaderboard CSV is not UTF-8 ({exc})", source=SOURCE) from exc
-    table = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    try:
+        table = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    except csv.Error as exc:  # e.g. an unclosed quote running past the field size limit
+        raise SourceDecodeError(f"leaderboard CSV is malformed ({exc})", source=SOURCE) from exc
     if not table:
         return [], []
     header = [h.strip() for h in table[0]]

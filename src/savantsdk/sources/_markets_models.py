@@ -558,11 +558,16 @@ def infer_odds_format(prices: Iterable[float]) -> OddsFormat | None:
 
 
 def _prices(events: Iterable[dict[str, Any]]) -> Iterable[float]:
+    # Only for inferring the odds format: a malformed branch is skipped here and reported by
+    # the structuring that follows, with its path.
+    def dicts(value: Any) -> Iterable[dict[str, Any]]:
+        return (v for v in value if isinstance(v, dict)) if isinstance(value, list) else ()
+
     for event in events:
-        for book in event.get("bookmakers") or ():
-            for market in (book.get("markets") or ()) if isinstance(book, dict) else ():
-                for outcome in (market.get("outcomes") or ()) if isinstance(market, dict) else ():
-                    price = to_float(outcome.get("price")) if isinstance(outcome, dict) else None
+        for book in dicts(event.get("bookmakers")):
+            for market in dicts(book.get("markets")):
+                for outcome in dicts(market.get("outcomes")):
+                    price = to_float(outcome.get("price"))
                     if price is not None:
                         yield price
 

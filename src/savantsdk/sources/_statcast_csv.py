@@ -385,7 +385,10 @@ def tokenize(payload: bytes) -> Tokens:
     nl_idx = np.flatnonzero(newline)
     header_end = int(sep[nl_idx[0]])
     header_text = _decode(data[:header_end], "the header").rstrip("\r")
-    header = canonical_names(next(csv.reader([header_text])))
+    try:
+        header = canonical_names(next(csv.reader([header_text])))
+    except csv.Error as exc:  # e.g. a stray carriage return inside the header line
+        raise SourceDecodeError(f"the CSV header is malformed ({exc})", source=SOURCE) from exc
     _raise_if_error_csv(header, data)
     ncol = len(header)
     first = int(nl_idx[0]) + 1
@@ -395,8 +398,10 @@ def tokenize(payload: bytes) -> Tokens:
     counts = np.diff(row_ends, prepend=-1)
     if (counts != ncol).any():
         # Blank lines (a newline right after a newline) carry no row; drop them and recount.
+        # (The previous separator must be a newline too: "...,x,\n" ends in an empty field.)
         prev = np.concatenate(([header_end], ends[:-1]))
-        blank = newline[first:] & (
+        prev_newline = np.concatenate(([True], newline[first:-1]))
+        blank = (newline[first:] & prev_newline) & (
             (ends == prev + 1)
             | ((ends == prev + 2) & (buf[np.minimum(prev + 1, buf.size - 1)] == 13))
         )
@@ -413,6 +418,12 @@ def tokenize(payload: bytes) -> Tokens:
                 f"fields, the header has {ncol} (truncated or malformed payload)",
                 source=SOURCE,
             )
+    if ends.size != row_ends.size * ncol:  # fields after the last row: cannot be a table
+        raise SourceDecodeError(
+            f"CSV has {ends.size} fields, not {row_ends.size} rows of {ncol} "
+            "(truncated or malformed payload)",
+            source=SOURCE,
+        )
     ends2 = ends.reshape(row_ends.size, ncol)
     if row_ends.size and data.find(b"\r", body_start) >= 0:
         last = ends2[:, -1]
@@ -432,7 +443,10 @@ def _raise_if_error_csv(header: Sequence[str], data: bytes) -> None:
     if not header or header[0].strip().strip('"').lower() != "error":
         return
     text = data.decode("utf-8", "replace")
-    rows = list(csv.reader(text.splitlines()[1:2]))
+    try:
+        rows = list(csv.reader(text.splitlines()[1:2]))
+    except csv.Error:
+        rows = []
     message = rows[0][0] if rows and rows[0] else text[:300]
     raise SourceServerError(
         f"Savant returned an error CSV: {message}", source=SOURCE, status_code=200, body=text
@@ -553,6 +567,8 @@ def decode_int(
     floats = decode_float(tok, col, rows)
     missing = np.isnan(floats)
     filled = np.where(missing, 0.0, floats)
+    if not (np.abs(filled) < 2.0**62).all():  # inf or huge: no int64 holds it
+        return floats
     ints = filled.astype(np.int64)
     if not np.array_equal(ints, filled):
         return floats
