@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import anyio
 import orjson
 
 from .__about__ import version
-from .exceptions import SavantError
+from .exceptions import PartialResultWarning, SavantError
 
 Handler = Callable[[argparse.Namespace], int]
 AddArguments = Callable[[argparse.ArgumentParser], None]
@@ -35,40 +36,29 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _statcast_files(paths: Sequence[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found = sorted(
-                f
-                for f in p.iterdir()
-                if f.name.endswith((".csv", ".csv.gz"))
-                and f.is_file()
-                and not f.name.upper().startswith(("MANIFEST", "README"))
-            )
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise SavantError(f"--statcast {raw}: no such file or directory")
-    if not files:
-        raise SavantError("--statcast: no .csv or .csv.gz files found")
-    return files
-
-
-def _load_statcast(paths: Sequence[str]) -> Any:
-    from .sources import PlateAppearances, ingest_statcast
+def _load_statcast(paths: Sequence[str], *, skip_bad_files: bool = False) -> Any:
+    from .sources import ingest_statcast_files
 
     t0 = time.perf_counter()
-    files = _statcast_files(paths)
-    pas = PlateAppearances.concat([ingest_statcast(f) for f in files])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PartialResultWarning)
+        pas = ingest_statcast_files(list(paths), skip_bad_files=skip_bad_files)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
     print(
-        f"ingested {len(pas)} plate appearances from {len(files)} file(s) "
-        f"in {time.perf_counter() - t0:.2f} s",
+        f"ingested {len(pas)} plate appearances in {time.perf_counter() - t0:.2f} s",
         file=sys.stderr,
     )
     return pas
+
+
+def _add_skip_bad_files(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--skip-bad-files",
+        action="store_true",
+        help="leave out a Statcast file that does not parse, with a warning naming it, "
+        "instead of stopping (the run fails if no file parses)",
+    )
 
 
 PRIOR_MODEL = "default-prior"
@@ -104,7 +94,9 @@ def _models(args: argparse.Namespace, names: Sequence[str]) -> list[Any]:
     from .props._rates import ShrinkageRateModel
 
     first = getattr(args, "start", None) or args.date
-    prior_pas = _load_statcast(args.prior_statcast).before(first)
+    prior_pas = _load_statcast(args.prior_statcast, skip_bad_files=args.skip_bad_files).before(
+        first
+    )
     prior = ShrinkageRateModel.prior_from_history(prior_pas, weight=args.prior_weight)
     with_prior = ShrinkageRateModel(name=PRIOR_MODEL, prior=prior)
     return [with_prior if n == PRIOR_MODEL else n for n in names]
@@ -126,6 +118,7 @@ def _people_path(args: argparse.Namespace) -> Path | None:
 
 def _add_props(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", type=_date, required=True, help="game date (YYYY-MM-DD)")
+    _add_skip_bad_files(p)
     p.add_argument(
         "--statcast",
         action="append",
@@ -219,7 +212,7 @@ def _run_props(args: argparse.Namespace) -> int:
     from .props._generate import generate_from_statcast
     from .props._markets import MarketLine, read_lines_file
 
-    pas = _load_statcast(args.statcast)
+    pas = _load_statcast(args.statcast, skip_bad_files=args.skip_bad_files)
     lines: list[MarketLine] = []
     skipped_total: dict[str, int] = {}
     for f in args.lines:
@@ -291,6 +284,7 @@ def _add_backtest(p: argparse.ArgumentParser) -> None:
     p.add_argument("--statcast", action="append", metavar="PATH", required=True)
     p.add_argument("--start", type=_date, required=True, help="first day (YYYY-MM-DD)")
     p.add_argument("--end", type=_date, required=True, help="last day (YYYY-MM-DD)")
+    _add_skip_bad_files(p)
     p.add_argument(
         "--model",
         action="append",
@@ -304,7 +298,7 @@ def _add_backtest(p: argparse.ArgumentParser) -> None:
 def _run_backtest(args: argparse.Namespace) -> int:
     from .props._backtest import backtest
 
-    pas = _load_statcast(args.statcast)
+    pas = _load_statcast(args.statcast, skip_bad_files=args.skip_bad_files)
     models = _models(args, args.model or ["default"])
     report = backtest(pas, args.start, args.end, models=models)
     out = report.to_json()

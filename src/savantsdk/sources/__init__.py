@@ -65,6 +65,7 @@ from ._plate_appearances import (
     RunnerOuts as RunnerOuts,
     game_starts as game_starts,
     ingest_statcast as ingest_statcast,
+    ingest_statcast_files as ingest_statcast_files,
 )
 from ._prizepicks import (
     PRIZEPICKS_HEADERS as PRIZEPICKS_HEADERS,
@@ -295,6 +296,7 @@ __all__ = (
     "game_starts",
     "infer_odds_format",
     "ingest_statcast",
+    "ingest_statcast_files",
     "innings_to_outs",
     "looks_truncated",
     "outs_to_innings",

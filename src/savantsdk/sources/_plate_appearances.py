@@ -26,14 +26,21 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import os
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..exceptions import SourceDecodeError
+from ..exceptions import (
+    AllFailedError,
+    ConfigurationError,
+    PartialResultWarning,
+    SourceDecodeError,
+)
 from ._statcast_csv import (
     NULL_LITERALS,
     SOURCE,
@@ -56,6 +63,7 @@ __all__ = (
     "RunnerOuts",
     "game_starts",
     "ingest_statcast",
+    "ingest_statcast_files",
 )
 
 
@@ -421,10 +429,85 @@ def ingest_statcast(source: bytes | str | os.PathLike[str]) -> PlateAppearances:
     Raises the typed errors of :func:`~savantsdk.sources.parse_statcast_csv`.
     """
     if isinstance(source, str | os.PathLike):
-        with open(os.fspath(source), "rb") as fh:
+        path = os.fspath(source)
+        with open(path, "rb") as fh:
             data = fh.read()
-    else:
-        data = bytes(source)
+        try:
+            return _ingest(data)
+        except SourceDecodeError as exc:  # name the file: one of a season's 183 otherwise
+            raise SourceDecodeError(
+                f"{path}: {exc.message}", source=exc.source, request=exc.request
+            ) from exc
+    return _ingest(bytes(source))
+
+
+def _statcast_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(
+                sorted(
+                    f
+                    for f in p.iterdir()
+                    if f.name.endswith((".csv", ".csv.gz"))
+                    and f.is_file()
+                    and not f.name.upper().startswith(("MANIFEST", "README"))
+                )
+            )
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise ConfigurationError(f"Statcast path {raw}: no such file or directory")
+    if not files:
+        raise ConfigurationError("no .csv or .csv.gz Statcast files found in the given paths")
+    return files
+
+
+def ingest_statcast_files(
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    skip_bad_files: bool = False,
+) -> PlateAppearances:
+    """Every Statcast CSV under ``paths`` (files, or folders of ``*.csv`` / ``*.csv.gz``, in
+    name order) -> one :class:`PlateAppearances`.
+
+    A file that does not parse raises its :class:`~savantsdk.SourceDecodeError`, whose message
+    starts with the file's path.  With ``skip_bad_files=True`` such a file is left out with a
+    :class:`~savantsdk.exceptions.PartialResultWarning` naming it and the cause, and the others
+    are kept; if no file parses, :class:`~savantsdk.AllFailedError` is raised.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    files = _statcast_paths(paths)
+    parts: list[PlateAppearances] = []
+    errors: dict[str, SourceDecodeError] = {}
+    for f in files:
+        try:
+            parts.append(ingest_statcast(f))
+        except SourceDecodeError as exc:
+            if not skip_bad_files:
+                raise
+            errors[str(f)] = exc
+    if errors:
+        first = next(iter(errors.values()))
+        if not parts:
+            raise AllFailedError(
+                f"none of {len(files)} Statcast file(s) could be read; first: {first.message}",
+                source=SOURCE,
+                errors=errors,
+                root_cause=first,
+            ) from first
+        warnings.warn(
+            f"skipped {len(errors)} of {len(files)} Statcast file(s) that could not be read: "
+            + "; ".join(e.message for e in errors.values()),
+            PartialResultWarning,
+            stacklevel=2,
+        )
+    return PlateAppearances.concat(parts)
+
+
+def _ingest(data: bytes) -> PlateAppearances:
     tok = tokenize(data)
     if not tok.header:
         return _empty()
