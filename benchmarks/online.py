@@ -16,7 +16,11 @@ hit that the client reads, decodes and ingests.
   ``ingest_statcast`` and ``generate_from_statcast`` with the same slate, lines and names,
   best of ``--repeat``, interleaved with the online runs.
 * ``online_over_offline``: the ratio (target <= 1.15: the online path adds no parsing of its
-  own).
+  own).  It also carries the day's schedule, lineup and lines requests the warm run still
+  makes, served by the fake in this process (competing for the GIL).
+* ``online_warm_history_s`` / ``offline_ingest_s`` / ``history_over_ingest``: the Statcast part
+  alone: ``client.props.history(day, days=N)`` from the warm cache (a new client) against
+  ``ingest_statcast`` of the same bytes.
 """
 
 from __future__ import annotations
@@ -103,7 +107,18 @@ def main(argv: list[str] | None = None) -> int:
             pas = PlateAppearances.concat([ingest_statcast(b) for b in bodies])
             return generate_from_statcast(pas, day, slate=slate, lines=lines, player_names=names)
 
-        t_on = t_off = float("inf")
+        async def online_history() -> float:
+            async with client() as c:
+                t0 = time.perf_counter()
+                await c.props.history(day, days=n)
+                return time.perf_counter() - t0
+
+        def offline_ingest() -> float:
+            t0 = time.perf_counter()
+            PlateAppearances.concat([ingest_statcast(b) for b in bodies])
+            return time.perf_counter() - t0
+
+        t_on = t_off = t_hist = t_ingest = float("inf")
         warm_requests = 0
         offline_props = None
         for _ in range(args.repeat):  # interleaved, so both see the same machine state
@@ -112,11 +127,16 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             offline_props = offline()
             t_off = min(t_off, time.perf_counter() - t0)
+            t_hist = min(t_hist, anyio.run(online_history))
+            t_ingest = min(t_ingest, offline_ingest())
     assert offline_props is not None
     result = {
         "online_warm_generate_s": round(t_on, 4),
         "offline_generate_s": round(t_off, 4),
         "online_over_offline": round(t_on / t_off, 3),
+        "online_warm_history_s": round(t_hist, 4),
+        "offline_ingest_s": round(t_ingest, 4),
+        "history_over_ingest": round(t_hist / t_ingest, 3),
         "online_cold_generate_s": round(cold_s, 3),
         "online_cold_upstream_requests": cold_requests,
         "online_warm_upstream_requests": warm_requests,

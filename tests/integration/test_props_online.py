@@ -271,3 +271,97 @@ async def test_a_history_day_the_reader_rejects_is_a_typed_day_error(
     assert report is not None
     assert report.history_errors == {bad: "SourceDecodeError: [savant] missing column 'events'"}
     assert len(props) > 0
+
+
+async def test_history_is_one_cache_read_and_each_day_is_parsed_once(
+    fake: FakeUpstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Statcast day handled once: a warm history is one ``get_many`` for every day, no
+    upstream request, and no parse besides the one ingest per day; a cold one is one executor
+    batch for the misses."""
+    import savantsdk.props._online as online
+    import savantsdk.sources._savant as savant_mod
+    from savantsdk.cache import Cache, MemoryCache
+
+    day = slate_day(fake)
+    cache = Cache(MemoryCache())
+    maps: list[int] = []
+    async with make_client(fake, cache=cache) as client:
+        executor = client.executor("savant")
+        real_map = executor.map
+
+        async def counting_map(fn: object, items: object, **kw: object) -> object:
+            items = list(items)  # type: ignore[call-overload]
+            maps.append(len(items))
+            return await real_map(fn, items, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(executor, "map", counting_map)
+        history, errors = await client.props.history(day, days=HISTORY_DAYS)
+    assert errors == {}
+    assert maps == [HISTORY_DAYS]  # one batch: every day a miss
+
+    reads: list[int] = []
+    parses: list[int] = []
+    ingests: list[int] = []
+    real_get_many = Cache.get_many
+    real_parse = savant_mod.parse_statcast_csv
+    real_ingest = online.ingest_statcast
+
+    async def get_many(self: Cache, keys: list[str], *a: object, **kw: object) -> object:
+        reads.append(len(keys))
+        return await real_get_many(self, keys, *a, **kw)  # type: ignore[arg-type]
+
+    def parse(*a: object, **kw: object) -> object:
+        parses.append(1)
+        return real_parse(*a, **kw)  # type: ignore[arg-type]
+
+    def ingest(body: bytes) -> object:
+        ingests.append(1)
+        return real_ingest(body)
+
+    monkeypatch.setattr(Cache, "get_many", get_many)
+    monkeypatch.setattr(savant_mod, "parse_statcast_csv", parse)
+    monkeypatch.setattr(online, "ingest_statcast", ingest)
+    before = len(fake.requests())
+    async with make_client(fake, cache=cache) as client:
+        warm, errors = await client.props.history(day, days=HISTORY_DAYS)
+    assert errors == {}
+    assert len(fake.requests()) == before
+    assert reads == [HISTORY_DAYS]
+    assert parses == []
+    assert len(ingests) == HISTORY_DAYS
+    assert len(warm) == len(history) > 0
+
+
+async def test_a_cached_day_the_reader_rejects_is_fetched_again_next_time(
+    fake: FakeUpstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import savantsdk.props._online as online
+    from savantsdk.cache import Cache, MemoryCache
+    from savantsdk.exceptions import SourceDecodeError
+
+    day = slate_day(fake)
+    bad = day - timedelta(days=2)
+    cache = Cache(MemoryCache())
+    async with make_client(fake, cache=cache) as client:
+        await client.props.history(day, days=HISTORY_DAYS)
+    real = online.ingest_statcast
+    rejected: list[int] = []
+
+    def ingest(body: bytes) -> object:
+        if not rejected and bad.isoformat().encode() in body[:200_000]:
+            rejected.append(1)  # a stricter reader than the one that stored it, once
+            raise SourceDecodeError("column 'events' drifted", source="savant")
+        return real(body)
+
+    monkeypatch.setattr(online, "ingest_statcast", ingest)
+    async with make_client(fake, cache=cache) as client:
+        _, errors = await client.props.history(day, days=HISTORY_DAYS)
+    assert list(errors) == [bad]
+    before = fake.requests()
+    async with make_client(fake, cache=cache) as client:
+        _, errors = await client.props.history(day, days=HISTORY_DAYS)
+    assert errors == {}
+    fetched = [r for r in fake.requests()[len(before) :] if r.source == "savant"]
+    assert len(fetched) == 1
+    assert bad.isoformat() in str(fetched[0])

@@ -180,3 +180,38 @@ async def test_live_game_polls_cheaply_until_final(
     assert full <= 2  # the first fetch (plus at most one fallback)
     assert patches <= polls
     assert final.freshness.upstream_timestamp is not None
+
+
+async def test_statsapi_reads_through_one_helper_single_flight_and_stale_while_revalidate(
+    fake: FakeUpstream, server_clock: FakeClock
+) -> None:
+    """The Stats API client uses the shared read-through helper: concurrent misses share one
+    load, and an entry past its fresh TTL (today's schedule: 300 s fresh, 60 s stale) is
+    served at once while one background refresh runs."""
+    today = fake.league.dates[-1]
+    from savantsdk.sources import Fetched, Schedule
+
+    async with sdk(fake, server_clock) as client:
+        statsapi = StatsApiClient(client)
+        results: list[Fetched[Schedule]] = []
+
+        async def one() -> None:
+            results.append(await statsapi.schedule(today))
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(10):
+                tg.start_soon(one)
+        assert fake.count("statsapi", "/api/v1/schedule") == 1
+        assert sorted(r.freshness.from_cache for r in results) == [False] + [True] * 9
+        await client.clock.sleep(330)  # stale, within the stale window
+        stale = await statsapi.schedule(today)
+        assert stale.freshness.from_cache
+        assert stale.value == results[0].value
+        for _ in range(50):  # the refresh runs in the background
+            if fake.count("statsapi", "/api/v1/schedule") == 2:
+                break
+            await anyio.sleep(0.02)
+        assert fake.count("statsapi", "/api/v1/schedule") == 2
+        fresh = await statsapi.schedule(today)
+        assert fresh.freshness.from_cache
+        assert fake.count("statsapi", "/api/v1/schedule") == 2

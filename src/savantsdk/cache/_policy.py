@@ -125,6 +125,11 @@ class _Found:
         self.value = value
 
 
+def _kind_of(kind: str | Callable[[Any], str], value: Any) -> str:
+    """The TTL kind of ``value``: ``kind`` itself, or what the function says of it."""
+    return kind(value) if callable(kind) else kind
+
+
 @attrs.frozen
 class _Load:
     """What one flight needs to load and store a key."""
@@ -132,7 +137,7 @@ class _Load:
     key: str
     loader: Callable[[], Awaitable[Any]]
     type_: Any
-    kind: str
+    kind: str | Callable[[Any], str]
     tags: Sequence[str]
     ttl_s: float | None
 
@@ -553,7 +558,7 @@ class Cache:
         loader: Callable[[], Awaitable[T]],
         *,
         type_: type[T],
-        kind: str = ...,
+        kind: str | Callable[[T], str] = ...,
         tags: Sequence[str] = ...,
         ttl_s: float | None = ...,
     ) -> T: ...
@@ -565,7 +570,7 @@ class Cache:
         loader: Callable[[], Awaitable[T]],
         *,
         type_: Any = ...,
-        kind: str = ...,
+        kind: str | Callable[[T], str] = ...,
         tags: Sequence[str] = ...,
         ttl_s: float | None = ...,
     ) -> T: ...
@@ -576,7 +581,7 @@ class Cache:
         loader: Callable[[], Awaitable[Any]],
         *,
         type_: Any = None,
-        kind: str = "default",
+        kind: str | Callable[[Any], str] = "default",
         tags: Sequence[str] = (),
         ttl_s: float | None = None,
     ) -> Any:
@@ -585,10 +590,11 @@ class Cache:
         Fresh entry: returned.  Past its fresh TTL but within ``stale_s`` (and the cache is
         entered): returned at once while one background refresh runs.  Otherwise the loader
         runs (single-flight per key, shielded from the caller's cancellation); if it fails
-        and an entry within ``error_s`` exists, that entry is served instead.
+        and an entry within ``error_s`` exists, that entry is served instead.  ``kind`` may
+        be a function of the value (a finished game ``"immutable"``, a live one ``"live"``):
+        the stored value's kind decides its stale windows, the loaded value's its TTL.
         """
         key = self.key(key)
-        ttl = self._ttls.for_kind(kind)
         read_from = self._flight_seq
         found = self._decode(key, (await self._read_many((key,)))[0], type_)
         m = self._metrics
@@ -606,9 +612,11 @@ class Cache:
                 m.hits += 1
                 return found.value
             now = self._clock.time()
+            found_kind = _kind_of(kind, found.value)
+            ttl = self._ttls.for_kind(found_kind)
             if self._tg is not None and now < header.soft_expires_at + ttl.stale_s:
                 m.stale_serves += 1
-                self._event("cache.stale_serve", kind=kind)
+                self._event("cache.stale_serve", kind=found_kind)
                 if key not in self._flights:
                     m.refreshes += 1
                     self._start(_Load(key, loader, type_, kind, tags, ttl_s), found)
@@ -673,12 +681,17 @@ class Cache:
             value = await load.loader()
         except Exception as exc:  # noqa: BLE001 - handed to every waiter, or stale
             m.load_errors += 1
-            flight.value = self._stale_on_error(load.key, load.kind, stale, exc)
+            stale_kind = _kind_of(load.kind, stale.value) if stale is not None else "default"
+            flight.value = self._stale_on_error(load.key, stale_kind, stale, exc)
             if flight.value is _UNSET:
                 flight.error = exc
             return
         await self._write(
-            {load.key: value}, kind=load.kind, tags=load.tags, type_=load.type_, ttl_s=load.ttl_s
+            {load.key: value},
+            kind=_kind_of(load.kind, value),
+            tags=load.tags,
+            type_=load.type_,
+            ttl_s=load.ttl_s,
         )
         flight.value = value
 

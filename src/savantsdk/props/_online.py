@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -228,38 +229,63 @@ class PropsClient:
         wanted = [start + dt.timedelta(days=i) for i in range(n)]
         parts: dict[dt.date, PlateAppearances] = {}
         errors: dict[dt.date, Exception] = {}
-        complete = True
+        from_cache: set[dt.date] = set()
         finished = 0
+        # One Statcast pull for the whole range (one cache read, one executor batch for the
+        # misses); each day is read into plate appearances as it is served, one day at a time
+        # in one worker thread (45 concurrent readers only fight over the GIL), while the
+        # misses are still in flight.
+        send, receive = anyio.create_memory_object_stream[tuple[dt.date, tuple[str, ...]]](math.inf)
+        one_reader = anyio.CapacityLimiter(1)
 
         def ingest(texts: tuple[str, ...]) -> PlateAppearances:
+            if len(texts) == 1:
+                return ingest_statcast(texts[0].encode("utf-8"))
             return PlateAppearances.concat([ingest_statcast(t.encode("utf-8")) for t in texts])
 
-        async def one(day: dt.date) -> None:
-            nonlocal complete, finished
-            # The failed days are this pipeline's to report (OnlineReport.history_errors).
-            result, raw = await savant.statcast_raw(day, errors="return")
-            errors.update(result.errors)
-            if day in raw:
-                try:
-                    parts[day] = await anyio.to_thread.run_sync(ingest, raw[day])
-                except SavantError as exc:  # a day's text the reader rejects: that day failed
-                    errors[day] = exc
-                else:
-                    if on_day is not None:
-                        on_day(day, parts[day])
-            complete = complete and result.ok
+        def tick() -> None:
+            nonlocal finished
             finished += 1
             if on_progress is not None:
                 try:
-                    on_progress(finished, n)
+                    on_progress(min(finished, n), n)
                 except Exception:
                     log.exception("savantsdk: props on_progress callback failed")
+
+        async def reader() -> None:
+            async with receive:
+                async for day, texts in receive:
+                    try:
+                        parts[day] = await anyio.to_thread.run_sync(
+                            ingest, texts, limiter=one_reader
+                        )
+                    except SavantError as exc:  # a day's text the reader rejects: that day failed
+                        errors[day] = exc
+                    else:
+                        if on_day is not None:
+                            on_day(day, parts[day])
+                    tick()
+
+        def served(day: dt.date, texts: tuple[str, ...]) -> None:
+            send.send_nowait((day, texts))
 
         with progress_bar("history", unit="day", progress=progress) as bar:
             on_progress = bar.chain(on_progress)
             async with anyio.create_task_group() as tg:
-                for day in reversed(wanted):  # the recent days first: they name the lineups
-                    tg.start_soon(one, day)
+                tg.start_soon(reader)
+                async with send:
+                    # The failed days are this pipeline's to report (history_errors).
+                    result, _ = await savant.statcast_raw(
+                        start, end, on_day=served, errors="return"
+                    )
+            for _failed in result.errors:
+                tick()
+        from_cache.update(result.cached_days)
+        errors.update(result.errors)
+        bad_cached = [d for d in from_cache if d in errors]
+        if bad_cached:  # stored before a stricter reader: drop them so the next pull refetches
+            await savant.forget_days(bad_cached)
+        complete = result.ok
         history = PlateAppearances.concat([parts[d] for d in wanted if d in parts])
         if complete and not errors and savant.is_settled(end):
             if len(self._histories) >= _HISTORY_MEMO:

@@ -1,4 +1,4 @@
-"""Shared plumbing of the market clients: cached, freshness-tagged loads.
+"""Shared plumbing of the source clients: cached, freshness-tagged loads.
 
 A client method builds its canonical cache key (never containing a secret), then calls
 :func:`cached_fetch` with a loader that does the network call and parses the payload.  The
@@ -42,11 +42,13 @@ async def cached_fetch(
 ) -> Fetched[T]:
     """``load()`` through the client's cache under ``key``.
 
-    ``load`` returns ``(value, upstream_timestamp)``.  ``kind`` is the cache TTL kind, or a
-    function choosing it from the loaded value (a finished game is ``immutable``, a live one
-    ``live``); with a function, concurrent misses are not single-flighted by the cache (the
-    executor still coalesces identical requests).  ``from_cache`` is true when this call did
-    not run the loader itself (a cache hit, or a result shared with a concurrent caller).
+    The one read-through helper of every source: single-flight per key (concurrent misses
+    share one load), stale-while-revalidate and stale-if-error by the key's kind (see
+    :meth:`~savantsdk.cache.Cache.get_or_load`).  ``load`` returns ``(value,
+    upstream_timestamp)``.  ``kind`` is the cache TTL kind, or a function choosing it from the
+    value (a finished game is ``immutable``, a live one ``live``).  ``from_cache`` is true
+    when this call did not run the loader itself (a cache hit, or a result shared with a
+    concurrent caller).
     """
     produced: list[Fetched[T]] = []
 
@@ -67,16 +69,12 @@ async def cached_fetch(
     cache = client.cache
     if cache is None or not use_cache:
         return await loader()
-    envelope = Fetched[type_]
-    if callable(kind):
-        hit = await cache.get(key, envelope)
-        if hit is None:
-            fetched = await loader()
-            await cache.set(key, fetched, kind=kind(fetched.value), type_=envelope)
-            return fetched
-        result: Fetched[T] = hit
-    else:
-        result = await cache.get_or_load(key, loader, type_=envelope, kind=kind)
+    of_envelope: str | Callable[[Fetched[T]], str] = (
+        (lambda fetched: kind(fetched.value)) if callable(kind) else kind
+    )
+    result: Fetched[T] = await cache.get_or_load(
+        key, loader, type_=Fetched[type_], kind=of_envelope
+    )
     if produced and result is produced[0]:
         return result
     return attrs.evolve(result, freshness=attrs.evolve(result.freshness, from_cache=True))

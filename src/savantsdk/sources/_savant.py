@@ -18,8 +18,9 @@ that is not yet settled (see :attr:`SavantClient.immutable_after_s`) uses the ``
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, Literal, TypeVar
 
@@ -54,6 +55,7 @@ log = logging.getLogger("savantsdk")
 
 SOURCE: Final = "savant"
 T = TypeVar("T")
+X = TypeVar("X")
 
 #: Savant team abbreviations used to split a truncated day (``ATH`` is Oakland from 2025).
 SAVANT_TEAMS: Final[tuple[str, ...]] = (
@@ -68,10 +70,15 @@ _DEDUPE_KEYS: Final = ("game_pk", "at_bat_number", "pitch_number")
 PlayerType = Literal["batter", "pitcher"]
 
 
+#: At most this many days (or team slices) of one pull wait at the rate limiter at once.
+_MAX_QUEUED = 512
+
+
 @attrs.frozen
 class _RawPayload:
     """What the cache keeps for a Statcast day, game or leaderboard: the CSV text(s) and when
-    they were fetched (parsed again on a hit, so parser fixes apply to cached data too)."""
+    they were fetched (parsed again on a hit, so parser fixes apply to cached data too; the raw
+    path hands them to its reader as stored)."""
 
     payloads: tuple[str, ...]
     fetched_at: float
@@ -246,6 +253,9 @@ class SavantClient:
     def _window(self) -> int:
         return max(1, int(self._client.settings(SOURCE).rate_limit.concurrency))
 
+    def _queue_depth(self, n: int) -> int:
+        return max(self._window(), min(n, _MAX_QUEUED))
+
     def search_params(
         self,
         day: date,
@@ -408,13 +418,18 @@ class SavantClient:
         *,
         lane: Lane = Lane.HISTORICAL,
         on_progress: Callable[[int, int], None] | None = None,
+        on_day: Callable[[date, tuple[str, ...]], None] | None = None,
         errors: ErrorMode = "warn",
     ) -> tuple[StatcastResult, dict[date, tuple[str, ...]]]:
         """Like :meth:`statcast`, also returning each served day's CSV text(s) exactly as
         Savant sent them, for fast column-subset readers such as
-        :func:`~savantsdk.sources.ingest_statcast`.  Columns are not decoded here (only what
-        validation needs), so the result's ``table`` is empty: the rows are in the texts.
-        ``errors``: as for :meth:`statcast`."""
+        :func:`~savantsdk.sources.ingest_statcast`.  Nothing is parsed twice: a cached day is
+        handed over as stored (it was validated when it was fetched; the reader checks its
+        structure again), a fetched day is parsed once for validation; the result's ``table``
+        is empty (the rows are in the texts).  One cache read for all days, one executor batch
+        for the misses.  ``on_day(day, texts)`` is called as each day is served: the cached
+        days at once (most recent first), then each fetched day as it arrives, so a caller can
+        read days while the others are still in flight.  ``errors``: as for :meth:`statcast`."""
         mode = check_mode(errors)
         sink: dict[date, list[str]] = {}
         result = await self._statcast(
@@ -426,10 +441,20 @@ class SavantClient:
             lane=lane,
             on_progress=on_progress,
             raw_sink=sink,
+            on_raw=on_day,
         )
         raw = {d: tuple(sink[d]) for d in result.days if d in sink and d not in result.errors}
         _check_days_failed(mode, result)
         return result, raw
+
+    async def forget_days(self, days: Iterable[date]) -> int:
+        """Drop the cached Statcast of these days (unfiltered pulls), so the next pull fetches
+        them again; returns how many entries were removed (0 without a cache)."""
+        cache = self._client.cache
+        if cache is None:
+            return 0
+        removed: int = await cache.invalidate(*(self._day_key(d, None, None, None) for d in days))
+        return removed
 
     async def _statcast(
         self,
@@ -442,8 +467,10 @@ class SavantClient:
         lane: Lane,
         on_progress: Callable[[int, int], None] | None,
         raw_sink: dict[date, list[str]] | None,
+        on_raw: Callable[[date, tuple[str, ...]], None] | None = None,
     ) -> StatcastResult:
-        """The body of :meth:`statcast`; ``raw_sink`` collects the served CSV texts."""
+        """The body of :meth:`statcast`; ``raw_sink`` collects the served CSV texts (and then
+        cached days are not parsed at all), ``on_raw`` is told of each as it is served."""
         first = _check_day(start, "start")
         last = _check_day(end, "end") if end is not None else first
         if last < first:
@@ -466,6 +493,17 @@ class SavantClient:
                 log.exception("savantsdk: statcast on_progress callback failed")
 
         keys = {d: self._day_key(d, team, batter, pitcher) for d in days}
+        emitted: set[date] = set()
+
+        def emit(day: date, parts: Sequence[str]) -> None:
+            if on_raw is None or day in emitted:
+                return
+            emitted.add(day)
+            try:
+                on_raw(day, tuple(parts))
+            except Exception:
+                log.exception("savantsdk: statcast on_day callback failed")
+
         tables: dict[date, StatcastTable] = {}
         fetched_at: dict[date, float] = {}
         cached: list[date] = []
@@ -475,18 +513,26 @@ class SavantClient:
             for d, hit in zip(days, hits, strict=True):
                 if hit is None:
                     continue
+                if raw_sink is not None:  # handed over as stored: the caller's reader parses
+                    tables[d] = StatcastTable({}, 0, d)
+                    fetched_at[d] = hit.fetched_at
+                    cached.append(d)
+                    raw_sink[d] = list(hit.payloads)
+                    continue
                 try:
-                    tables[d] = self._from_payload(hit, d, lazy=raw_sink is not None)
+                    tables[d] = self._from_payload(hit, d)
                 except SavantError as exc:  # a cached payload the parser now rejects: refetch
                     log.warning("savantsdk: cached Statcast day %s unreadable (%s)", d, exc)
                     continue
                 fetched_at[d] = hit.fetched_at
                 cached.append(d)
-                if raw_sink is not None:
-                    raw_sink[d] = list(hit.payloads)
+        for d in reversed(cached):
+            if raw_sink is not None:
+                emit(d, raw_sink[d])
         report(len(cached))
 
-        todo = [d for d in days if d not in tables]
+        # most recent first: the props pipeline reads lineups and names off the latest days
+        todo = [d for d in reversed(days) if d not in tables]
         errors: dict[date, Exception] = {}
         texts: dict[date, list[str]] = {}
         incomplete: set[date] = set()
@@ -496,24 +542,41 @@ class SavantClient:
         if todo:
             succeeded = 0
 
+            stored: set[date] = set()
+
+            async def store_day(day: date, text: str, at: float) -> None:
+                if cache is not None:
+                    payload = _RawPayload((text,), at)
+                    await cache.set(keys[day], payload, kind=self._kind(day), type_=_RawPayload)
+
             async def fetch_day(day: date) -> tuple[StatcastTable, str]:
                 nonlocal succeeded
                 params = self.search_params(day, team=team, batter=batter, pitcher=pitcher)
                 out = await self._fetch_table(params, day=day, lazy=raw_sink is not None)
                 succeeded += 1
+                if not looks_truncated(out[0], day, self.row_cap):  # else: after the split
+                    emit(day, (out[1],))
+                    # cached as it lands, outside the executor slot, while the others are in
+                    # flight (encoding 45 days after the last one cost a second of wall time)
+                    stored.add(day)
+                    storing.start_soon(store_day, day, out[1], clock.time())
                 report(len(cached) + succeeded)
                 return out
 
-            batch = await executor.map(
-                fetch_day,
-                todo,
-                key=lambda d: self._request_key(
-                    self.search_params(d, team=team, batter=batter, pitcher=pitcher)
-                ),
-                lane=lane,
-                batch_size=self._window(),
-                on_progress=lambda done, _total: report(len(cached) + done),
-            )
+            async with anyio.create_task_group() as storing:
+                batch = await executor.map(
+                    fetch_day,
+                    todo,
+                    key=lambda d: self._request_key(
+                        self.search_params(d, team=team, batter=batter, pitcher=pitcher)
+                    ),
+                    lane=lane,
+                    # every day queued at the rate limiter at once (the executor still bounds
+                    # what is in flight): a window of `concurrency` would keep a slot idle while
+                    # its day is parsed, and the pull would run slower than the rate allows
+                    batch_size=self._queue_depth(len(todo)),
+                    on_progress=lambda done, _total: report(len(cached) + done),
+                )
             now = clock.time()
             for day, outcome in batch:
                 if outcome.error is not None:
@@ -533,7 +596,7 @@ class SavantClient:
                 )
             store: dict[str, dict[str, _RawPayload]] = {}
             for d, parts in texts.items():
-                if d in errors or d in incomplete:
+                if d in errors or d in incomplete or d in stored:
                     continue
                 payload = _RawPayload(tuple(parts), fetched_at[d])
                 store.setdefault(self._kind(d), {})[keys[d]] = payload
@@ -543,6 +606,9 @@ class SavantClient:
         report(total)
         if raw_sink is not None:
             raw_sink.update({d: parts for d, parts in texts.items() if d not in errors})
+            for d in days:
+                if d in texts and d not in errors:
+                    emit(d, texts[d])
         ordered = [tables[d] for d in days if d in tables and d not in errors]
         if raw_sink is not None:
             table = StatcastTable({}, 0)  # the caller reads the raw texts instead
@@ -596,7 +662,7 @@ class SavantClient:
             pairs,
             key=lambda p: self._request_key(self.search_params(p[0], team=p[1])),
             lane=lane,
-            batch_size=self._window(),
+            batch_size=self._queue_depth(len(pairs)),
         )
         slices: dict[date, list[tuple[StatcastTable, str]]] = {d: [] for d in days}
         for (day, team), outcome in batch:
@@ -628,17 +694,6 @@ class SavantClient:
         pk = _check_id_arg(game_pk, "game_pk")
         params = [("all", "true"), ("type", "details"), ("game_pk", str(pk))]
         key = cache_key(SOURCE, "statcast", "game", pk)
-        cache = self._client.cache
-        clock = self._client.clock
-        if cache is not None:
-            hit = await cache.get(key, _RawPayload)
-            if hit is not None:
-                try:
-                    table = self._from_payload(hit, None)
-                except SavantError as exc:
-                    log.warning("savantsdk: cached Statcast game %s unreadable (%s)", pk, exc)
-                else:
-                    return _game_result(table, hit.fetched_at, from_cache=True)
 
         async def attempt() -> tuple[StatcastTable, str]:
             table, text = await self._fetch_table(params, day=None)
@@ -649,15 +704,69 @@ class SavantClient:
                 )
             return table, text
 
-        table, text = await self._client.executor(SOURCE).call(
-            attempt, key=self._request_key(params), lane=lane
+        async def load() -> tuple[StatcastTable, str]:
+            got: tuple[StatcastTable, str] = await self._client.executor(SOURCE).call(
+                attempt, key=self._request_key(params), lane=lane
+            )
+            return got
+
+        def kind(table: StatcastTable) -> str:
+            span = table.date_range()
+            return self._kind(span[1]) if span is not None else "live"  # no rows (yet)
+
+        table, fetched_at, from_cache = await self._read_through(
+            key, load, kind=kind, decode=lambda hit: self._from_payload(hit, None), what="game"
         )
-        now = clock.time()
-        span = table.date_range()
-        if cache is not None and span is not None:
-            kind = self._kind(span[1])
-            await cache.set(key, _RawPayload((text,), now), kind=kind, type_=_RawPayload)
-        return _game_result(table, now, from_cache=False)
+        return _game_result(table, fetched_at, from_cache=from_cache)
+
+    async def _read_through(
+        self,
+        key: str,
+        load: Callable[[], Awaitable[tuple[X, str]]],
+        *,
+        kind: Callable[[X], str],
+        decode: Callable[[_RawPayload], X] | Callable[[_RawPayload], Awaitable[X]],
+        what: str,
+    ) -> tuple[X, float, bool]:
+        """``(value, fetched_at, from_cache)`` through the cache's ``get_or_load`` (single
+        flight per key, stale-while-revalidate), which stores the raw text: a hit is decoded
+        again (so parser fixes apply to cached data), a value this call loaded is not.  A
+        cached entry the decoder now rejects is dropped and loaded once more."""
+        cache = self._client.cache
+        mine: list[tuple[X, _RawPayload]] = []
+        kinds: dict[int, str] = {}
+
+        async def loader() -> _RawPayload:
+            value, text = await load()
+            payload = _RawPayload((text,), self._client.clock.time())
+            mine.append((value, payload))
+            kinds[id(payload)] = kind(value)
+            return payload
+
+        if cache is None:
+            payload = await loader()
+            return mine[0][0], payload.fetched_at, False
+        for _ in range(2):
+            payload = await cache.get_or_load(
+                key,
+                loader,
+                type_=_RawPayload,
+                # the loaded value's kind; a stored one is judged "schedule" for staleness
+                kind=lambda p: kinds.get(id(p), "schedule"),
+            )
+            if mine and mine[-1][1] is payload:
+                return mine[-1][0], payload.fetched_at, False
+            try:
+                out = decode(payload)
+                value = await out if inspect.isawaitable(out) else out
+            except SavantError as exc:
+                log.warning("savantsdk: cached Statcast %s unreadable (%s)", what, exc)
+                await cache.invalidate(key)
+                continue
+            return value, payload.fetched_at, True
+        raise SourceDecodeError(  # pragma: no cover - a fresh load is never decoded
+            f"cached Statcast {what} unreadable twice", source=SOURCE
+        )
 
     # ------------------------------------------------------------------ leaderboards
 
@@ -670,20 +779,6 @@ class SavantClient:
         lane: Lane,
     ) -> Fetched[Leaderboard[T]]:
         key = cache_key(SOURCE, "leaderboard", path, params=params)
-        cache = self._client.cache
-        if cache is not None:
-            hit = await cache.get(key, _RawPayload)
-            if hit is not None:
-                try:
-                    rows = await self._reparse(hit, parse)
-                    fresh = Freshness(
-                        source=SOURCE,
-                        fetched_at=utc_from_timestamp(hit.fetched_at),
-                        from_cache=True,
-                    )
-                    return Fetched(rows, fresh)
-                except SavantError as exc:
-                    log.warning("savantsdk: cached leaderboard %s unreadable (%s)", path, exc)
         client = self._client
 
         async def attempt() -> tuple[Leaderboard[T], str]:
@@ -707,14 +802,24 @@ class SavantClient:
                     )
             return rows, raw.decode("utf-8", "replace")
 
-        rows, text = await client.executor(SOURCE).call(
-            attempt, key=cache_key(SOURCE, "request", path, params=params), lane=lane
+        async def load() -> tuple[Leaderboard[T], str]:
+            got: tuple[Leaderboard[T], str] = await client.executor(SOURCE).call(
+                attempt, key=cache_key(SOURCE, "request", path, params=params), lane=lane
+            )
+            return got
+
+        kind = "immutable" if year < self._now().year else "reference"
+        rows, fetched_at, from_cache = await self._read_through(
+            key,
+            load,
+            kind=lambda _rows: kind,
+            decode=lambda hit: self._reparse(hit, parse),
+            what=f"leaderboard {path}",
         )
-        now = client.clock.time()
-        if cache is not None:
-            kind = "immutable" if year < self._now().year else "reference"
-            await cache.set(key, _RawPayload((text,), now), kind=kind, type_=_RawPayload)
-        return Fetched(rows, Freshness(source=SOURCE, fetched_at=utc_from_timestamp(now)))
+        fresh = Freshness(
+            source=SOURCE, fetched_at=utc_from_timestamp(fetched_at), from_cache=from_cache
+        )
+        return Fetched(rows, fresh)
 
     @staticmethod
     async def _reparse(hit: Any, parse: Callable[[bytes], Leaderboard[T]]) -> Leaderboard[T]:

@@ -26,6 +26,7 @@ from .._http import describe_request, send
 from ..cache import cache_key
 from ..exceptions import ConfigurationError, SourceDecodeError
 from ..executor import BatchResult, Lane, Loader, Outcome
+from ._fetch import cached_fetch
 from ._live import LiveUpdate, live_updates
 from ._partial import ErrorMode, check_errors, check_mode
 from ._quality import (
@@ -185,17 +186,13 @@ class StatsApiClient:
         kind: str | Callable[[T], str],
         upstream: Callable[[T], datetime | None] | None = None,
     ) -> Fetched[T]:
-        cache = self._client.cache
-        envelope: Any = Fetched[type_]
-        if cache is not None:
-            hit = await cache.get(key, envelope)
-            if hit is not None:
-                return attrs.evolve(hit, freshness=attrs.evolve(hit.freshness, from_cache=True))
-        value = await load()
-        out = Fetched(value, self._freshness(self._now(), upstream(value) if upstream else None))
-        if cache is not None:
-            await cache.set(key, out, kind=kind(value) if callable(kind) else kind, type_=envelope)
-        return out
+        async def fetch() -> tuple[T, datetime | None]:
+            value = await load()
+            return value, upstream(value) if upstream else None
+
+        return await cached_fetch(
+            self._client, source=SOURCE, key=key, type_=type_, kind=kind, load=fetch
+        )
 
     # ------------------------------------------------------------------ schedule
 
@@ -318,22 +315,23 @@ class StatsApiClient:
         (cached, small) once per game it has not seen Final: immutable if Final, else ``live``.
         """
         pk = _arg_id(game_pk, "game_pk")
-        key = cache_key(SOURCE, "boxscore", pk)
-        cache = self._client.cache
-        envelope: Any = Fetched[Boxscore]
-        if cache is not None:
-            hit = await cache.get(key, envelope)
-            if hit is not None:
-                return attrs.evolve(hit, freshness=attrs.evolve(hit.freshness, from_cache=True))
-        body, request = await self.get_bytes(f"/api/v1/game/{pk}/boxscore", lane=lane)
-        box = parse_boxscore(body, request=request)
-        for side in (box.teams.away, box.teams.home):
-            check_id(side.team.id, "boxscore team id", source=SOURCE, request=request)
-        out = Fetched(box, self._freshness(self._now()))
-        if cache is not None:
-            final = await self.is_final(pk, lane=lane)
-            await cache.set(key, out, kind=self._box_kind(pk, final), type_=envelope)
-        return out
+        box_kind = "live"
+
+        async def load() -> Boxscore:
+            nonlocal box_kind
+            body, request = await self.get_bytes(f"/api/v1/game/{pk}/boxscore", lane=lane)
+            box = parse_boxscore(body, request=request)
+            for side in (box.teams.away, box.teams.home):
+                check_id(side.team.id, "boxscore team id", source=SOURCE, request=request)
+            if self._client.cache is not None:
+                box_kind = self._box_kind(pk, await self.is_final(pk, lane=lane))
+            return box
+
+        # the kind of a loaded boxscore is what its schedule said; a stored one's is "live"
+        # for the stale windows (a final one is immutable and never stale)
+        return await self._cached(
+            cache_key(SOURCE, "boxscore", pk), Boxscore, load, kind=lambda _box: box_kind
+        )
 
     # ------------------------------------------------------------------ people
 
