@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from ..exceptions import CircuitOpenError
 from ..executor._breaker import Outcome3, Permit, open_error
 from ..executor._metrics import MetricsRecorder
-from ._store import ReportKind, SharedState
+from ._store import ReportKind, SharedState, StoreUnavailableError
 
 if TYPE_CHECKING:
     from ..typing import MetricsHook
@@ -236,7 +236,6 @@ class SharedBreakerGate:
         clock = self._clock
 
         async def job() -> None:
-            from ._core import StoreUnavailableError
 
             sent = clock.monotonic()
             try:

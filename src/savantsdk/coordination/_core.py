@@ -38,7 +38,7 @@ from ._metrics import CoordinationMetrics, Counters
 from ._pause import SharedPause
 from ._protocols import ExecutorParts
 from ._shared import SourceShared
-from ._store import CoordinationStore
+from ._store import CoordinationStore, StoreUnavailableError
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -55,10 +55,6 @@ _FAILURES: Final = (RedisError, OSError, TimeoutError)
 #: Default lane horizons (s): how far ahead of the store's clock LIVE, PROPS and HISTORICAL
 #: callers may book slots.
 DEFAULT_HORIZONS_S: Final = (1.0, 0.25, 0.05)
-
-
-class StoreUnavailableError(Exception):
-    """Internal: the store is unreachable (or skipped during an incident); fall back."""
 
 
 def _number(value: object) -> TypeGuard[float]:

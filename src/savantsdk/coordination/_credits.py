@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..exceptions import QuotaExceededError, SavantError
 from ._protocols import CreditTicket
-from ._store import CreditTotals
+from ._store import CreditTotals, StoreUnavailableError
 
 if TYPE_CHECKING:
     from ._core import Coordinator
@@ -44,7 +44,6 @@ class SharedCreditLedger:
         """Hold ``cost`` credits for one call, or raise ``QuotaExceededError``."""
         if cost <= 0:
             return None
-        from ._core import StoreUnavailableError
 
         core = self._core
         ticket = CreditTicket(uuid.uuid4().hex, float(cost))
@@ -90,7 +89,6 @@ class SharedCreditLedger:
         source = self._source
 
         async def job() -> None:
-            from ._core import StoreUnavailableError
 
             try:
                 await core.call(
@@ -112,7 +110,6 @@ class SharedCreditLedger:
     async def totals(self) -> CreditTotals:
         """The shared counters now; :class:`~savantsdk.exceptions.SavantError` if the store
         is unreachable."""
-        from ._core import StoreUnavailableError
 
         try:
             return await self._core.call(

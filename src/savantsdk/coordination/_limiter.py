@@ -54,7 +54,7 @@ from ..executor._limiter import (
     RateLimiter,
     UnlimitedRateLimiter,
 )
-from ._store import Reservation
+from ._store import Reservation, StoreUnavailableError
 
 if TYPE_CHECKING:
     from ._breaker import ProbeClaim, SharedBreakerGate
@@ -294,7 +294,6 @@ class CoordinatedRateLimiter:
         claim = claimant.claim if claimant is not None else None
         horizons = [self._horizons[self._rank(w, sent)] for w in batch]
         core.counters.reservations += 1
-        from ._core import StoreUnavailableError
 
         try:
             res: Reservation = await core.call(

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from ._store import StoreUnavailableError
+
 if TYPE_CHECKING:
     from ._core import Coordinator
     from ._shared import SourceShared
@@ -44,7 +46,6 @@ class SharedPause:
         core, sh, clock = self._core, self._shared, self._clock
 
         async def job() -> None:
-            from ._core import StoreUnavailableError
 
             sent = clock.monotonic()
             left = deadline - sent

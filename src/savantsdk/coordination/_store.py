@@ -28,6 +28,7 @@ from ._scripts import (
 
 __all__ = (
     "BREAKER_STATES",
+    "StoreUnavailableError",
     "CoordinationStore",
     "CreditReply",
     "CreditTotals",
@@ -43,6 +44,10 @@ BREAKER_STATES: Final = ("closed", "open", "half-open")
 ReportKind = Literal["failure", "success", "probe_success", "probe_failure", "probe_release"]
 
 _US: Final = 1_000_000
+
+
+class StoreUnavailableError(Exception):
+    """Internal: the store is unreachable (or skipped during an incident); fall back."""
 
 
 @attrs.frozen

@@ -23,7 +23,13 @@ from ..exceptions import ConfigurationError, SavantError, SourceDecodeError
 from ..executor import Lane
 from ._parse import decode_json, expect_dict, structure_payload
 from ._quality import Fetched, Freshness, utc_from_timestamp
-from ._statsapi_models import GameFeed, apply_json_patch, parse_diff_patch, parse_timestamps
+from ._statsapi_models import (
+    GameFeed,
+    apply_json_patch,
+    parse_diff_patch,
+    parse_timestamps,
+    validate_feed,
+)
 
 if TYPE_CHECKING:
     from ._statsapi import StatsApiClient
@@ -79,8 +85,6 @@ async def _full_feed(api: StatsApiClient, path: str, lane: Lane) -> dict[str, An
 
 
 def _feed(raw: dict[str, Any], game_pk: int) -> GameFeed:
-    from ._statsapi import validate_feed
-
     expect_dict(raw.get("gameData"), source=SOURCE, path="$.gameData")
     return validate_feed(structure_payload(raw, GameFeed, source=SOURCE), game_pk)
 

@@ -24,7 +24,7 @@ import attrs
 
 from .._http import describe_request, send
 from ..cache import cache_key
-from ..exceptions import ConfigurationError, SourceDecodeError
+from ..exceptions import ConfigurationError
 from ..executor import BatchResult, Lane, Loader, Outcome
 from ._fetch import cached_fetch
 from ._live import LiveUpdate, live_updates
@@ -54,6 +54,7 @@ from ._statsapi_models import (
     parse_roster,
     parse_schedule,
     parse_teams,
+    validate_feed,
 )
 
 __all__ = ("GameLineups", "LineupSource", "StatsApiClient")
@@ -668,15 +669,3 @@ def _lineup(players: Iterable[Any]) -> tuple[LineupPlayer, ...]:
         LineupPlayer(id=p.id, full_name=p.person.full_name, primary_position=p.position)
         for p in players
     )
-
-
-def validate_feed(feed: GameFeed, game_pk: int, *, request: str | None = None) -> GameFeed:
-    """The feed must be the game asked for, with a well-formed id."""
-    check_id(feed.game_pk, "gamePk", source=SOURCE, request=request)
-    if feed.game_pk != game_pk:
-        raise SourceDecodeError(
-            f"invalid payload: asked for game {game_pk}, got feed of game {feed.game_pk}",
-            source=SOURCE,
-            request=request,
-        )
-    return feed

@@ -46,6 +46,7 @@ from ._parse import (
     to_int,
     to_str,
 )
+from ._quality import check_id
 
 __all__ = (
     "Boxscore",
@@ -1007,6 +1008,18 @@ def parse_game_feed(data: bytes | str, *, request: str | None = None) -> GameFee
     raw = _object(data, "feed/live JSON object", request)
     expect_dict(raw.get("gameData"), source=SOURCE, path="$.gameData")
     return structure_payload(raw, GameFeed, source=SOURCE)
+
+
+def validate_feed(feed: GameFeed, game_pk: int, *, request: str | None = None) -> GameFeed:
+    """The feed must be the game asked for, with a well-formed id."""
+    check_id(feed.game_pk, "gamePk", source=SOURCE, request=request)
+    if feed.game_pk != game_pk:
+        raise SourceDecodeError(
+            f"invalid payload: asked for game {game_pk}, got feed of game {feed.game_pk}",
+            source=SOURCE,
+            request=request,
+        )
+    return feed
 
 
 def parse_boxscore(data: bytes | str, *, request: str | None = None) -> Boxscore:
