@@ -31,7 +31,10 @@ def namespace() -> str:
 
 @pytest.fixture
 async def backend(redis_url: str, namespace: str) -> AsyncIterator[RedisCache]:
-    cache = RedisCache(redis_url, namespace=namespace)
+    # A generous pool wait: 200 concurrent callers share 50 connections, and on a loaded box
+    # (the lowest-versions run beside other jobs) the default 0.5 s wait made a read fail
+    # open, so the stampede test saw a second load.  Failing open: test_cache_redis_failopen.
+    cache = RedisCache(redis_url, namespace=namespace, timeout_s=10.0)
     try:
         yield cache
     finally:

@@ -18,16 +18,15 @@ from savantsdk import (
     AsyncClient,
     Client,
     PartialResultWarning,
-    RetryPolicy,
     SourceServerError,
 )
 from savantsdk.props import BATTER_STATS, DEFAULT_LINES, PITCHER_STATS, Stat
-from savantsdk.testing import FakeUpstream, SimulatedLeague
+from savantsdk.testing import FakeUpstream, SimulatedLeague, no_backoff
 
 pytestmark = pytest.mark.anyio
 
 HISTORY_DAYS = 4
-NO_RETRY = RetryPolicy(max_attempts=1, initial_backoff_s=0, max_backoff_s=0)
+NO_RETRY = no_backoff(1)
 
 
 @pytest.fixture(scope="module")

@@ -18,13 +18,13 @@ from typing import Any
 import httpx
 import pytest
 
-from savantsdk import ApiKeys, AsyncClient, RetryPolicy
-from savantsdk.testing import FakeUpstream, SimulatedLeague
+from savantsdk import ApiKeys, AsyncClient
+from savantsdk.testing import FakeUpstream, SimulatedLeague, no_backoff
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 HISTORY_DAYS = 4
 CREDITS = 5000
-NO_RETRY = RetryPolicy(max_attempts=1, initial_backoff_s=0, max_backoff_s=0)
+NO_RETRY = no_backoff(1)
 
 
 def _need(module: str, extra: str) -> None:

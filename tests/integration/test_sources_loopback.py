@@ -16,9 +16,8 @@ import anyio
 import pytest
 
 from savantsdk._client import AsyncClient
-from savantsdk._config import RetryPolicy
 from savantsdk.sources import SavantClient, StatsApiClient
-from savantsdk.testing import FakeClock, FakeUpstream, SimulatedLeague
+from savantsdk.testing import FakeClock, FakeUpstream, SimulatedLeague, no_backoff
 
 pytestmark = pytest.mark.anyio
 
@@ -63,7 +62,7 @@ def fake(server: FakeUpstream) -> Iterator[FakeUpstream]:
 def sdk(fake: FakeUpstream, server_clock: FakeClock) -> AsyncClient:
     return AsyncClient(
         base_urls={"savant": fake.base_urls["savant"], "statsapi": fake.base_urls["statsapi"]},
-        retry=RetryPolicy(max_attempts=2, initial_backoff_s=0, max_backoff_s=0),
+        retry=no_backoff(2),
         clock=LinkedClock(server_clock, fake),
     )
 

@@ -20,13 +20,12 @@ from savantsdk import (
     BreakerPolicy,
     CircuitOpenError,
     RateLimit,
-    RetryPolicy,
     SourceServerError,
     SourceSettings,
     Timeout,
 )
 from savantsdk.executor import Lane
-from savantsdk.testing import FakeClock, FakeUpstream, Latency, SimulatedLeague
+from savantsdk.testing import FakeClock, FakeUpstream, Latency, SimulatedLeague, no_backoff
 
 pytestmark = pytest.mark.anyio
 
@@ -55,7 +54,7 @@ def make_client(fake: FakeUpstream, clock: FakeClock) -> AsyncClient:
         base_url=fake.base_urls[SOURCE],
         timeout=Timeout(total_s=5.0),
         # two attempts, no backoff: a retry never sleeps on the manual clock
-        retry=RetryPolicy(max_attempts=2, initial_backoff_s=0.0, max_backoff_s=0.0),
+        retry=no_backoff(2),
         rate_limit=RateLimit(rate_per_s=None, concurrency=8),
         breaker=BreakerPolicy(fail_max=FAIL_MAX, reset_timeout_s=RESET_S, success_threshold=1),
     )

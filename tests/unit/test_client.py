@@ -9,6 +9,7 @@ import pytest
 from savantsdk import ApiKeys, ConfigurationError, NotFoundError, RetryPolicy, Timeout
 from savantsdk._client import AsyncClient
 from savantsdk.executor import Lane
+from savantsdk.testing import no_backoff
 
 
 def _transport(calls: list[str], status: int = 200) -> httpx.MockTransport:
@@ -40,7 +41,7 @@ async def test_errors_are_typed_and_not_retried(clean_env: pytest.MonkeyPatch) -
     async with AsyncClient(
         base_urls={"statsapi": "https://stats.test"},
         http_transport=_transport(calls, status=404),
-        retry=RetryPolicy(max_attempts=3, initial_backoff_s=0),
+        retry=no_backoff(3),
         cache=None,
     ) as client:
         with pytest.raises(NotFoundError):

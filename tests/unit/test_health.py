@@ -18,17 +18,17 @@ from savantsdk import (
     Client,
     ConfigurationError,
     NotFoundError,
-    RetryPolicy,
     SourceServerError,
 )
 from savantsdk._clock import FakeClock
 from savantsdk._health import Health, HealthStatus
 from savantsdk.cache import Cache
+from savantsdk.testing import no_backoff
 
 pytestmark = pytest.mark.anyio
 
 ODDS_KEY = "odds-key-0123456789abcdef"
-NO_RETRY = RetryPolicy(max_attempts=1, initial_backoff_s=0, max_backoff_s=0)
+NO_RETRY = no_backoff(1)
 URLS = {
     "savant": "https://savant.test",
     "statsapi": "https://stats.test",

@@ -19,13 +19,13 @@ from savantsdk import (
     BreakerPolicy,
     CircuitOpenError,
     ConfigurationError,
-    RetryPolicy,
     SourceSettings,
 )
 from savantsdk._clock import FakeClock
 from savantsdk.cache import CacheStats
 from savantsdk.executor import Executor
 from savantsdk.metrics import OpenTelemetryExporter, PrometheusExporter, metric_specs
+from savantsdk.testing import no_backoff
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SECRET = "s3cr3t-odds-key-abcdef0123456789"
@@ -93,7 +93,7 @@ def make_client(hook: object, clock: FakeClock) -> AsyncClient:
         http_transport=flaky_transport(),
         clock=clock,
         hooks=[hook],  # type: ignore[list-item]
-        retry=RetryPolicy(max_attempts=3, initial_backoff_s=0, max_backoff_s=0),
+        retry=no_backoff(3),
         breaker=BreakerPolicy(fail_max=1, reset_timeout_s=60),
         api_keys=ApiKeys(odds_api=SECRET),
     )

@@ -24,10 +24,10 @@ import pytest
 from savantsdk import _progress
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
-from savantsdk._config import RetryPolicy
 from savantsdk._progress import ENV_VAR, ProgressBar, progress_bar, progress_enabled
 from savantsdk.props._backtest import backtest
 from savantsdk.sources import PlateAppearances, SavantClient, ingest_statcast
+from savantsdk.testing import no_backoff
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DAYS = (date(2024, 3, 28), date(2024, 3, 29), date(2024, 3, 30))
@@ -201,7 +201,7 @@ def _client(shared_data: Path) -> tuple[AsyncClient, SavantClient]:
     client = AsyncClient(
         http_transport=httpx.MockTransport(handler),
         base_urls={"savant": "http://savant.test"},
-        retry=RetryPolicy(max_attempts=1, initial_backoff_s=0, max_backoff_s=0),
+        retry=no_backoff(1),
         clock=FakeClock(wall_start=JULY, autojump=True),
     )
     return client, SavantClient(client)

@@ -1,4 +1,5 @@
-"""Test helpers: a fake upstream server for all five sources, a simulated league, a fake clock.
+"""Test helpers: a fake upstream server for all five sources, a simulated league, a fake clock,
+retries without waiting (``no_backoff``).
 
 ``FakeUpstream`` needs the ``savantsdk[testing]`` extra (uvicorn, starlette); importing this
 package does not.
@@ -12,6 +13,7 @@ from ._faults import (
     RouteFaults as RouteFaults,
 )
 from ._league import PropLine as PropLine, SimulatedLeague as SimulatedLeague
+from ._retry import no_backoff as no_backoff
 from ._server import FakeUpstream as FakeUpstream, Saturation as Saturation
 
 __all__ = (
@@ -24,4 +26,5 @@ __all__ = (
     "RouteFaults",
     "Saturation",
     "SimulatedLeague",
+    "no_backoff",
 )

@@ -11,7 +11,7 @@ import httpx
 import orjson
 import pytest
 
-from savantsdk import ApiKeys, BreakerPolicy, RetryPolicy
+from savantsdk import ApiKeys, BreakerPolicy
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
 from savantsdk.exceptions import BadRequestError, QuotaExceededError, UnauthorizedError
@@ -20,6 +20,7 @@ from savantsdk.sources import OddsType, parse_projections
 from savantsdk.sources._lines import PRIZEPICKS_STAT_MARKETS, MarketLines, _day_window
 from savantsdk.sources._odds_api import OddsApiClient
 from savantsdk.sources._sportradar import mlb_day
+from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
 KEY = "11112222333344445555666677778888"
@@ -70,7 +71,7 @@ def make_client(up: Upstreams, *, key: str | None = KEY, **kw: Any) -> AsyncClie
         api_keys=ApiKeys(odds_api=key),
         base_urls={"odds_api": "https://odds.test", "prizepicks": "https://pp.test"},
         http_transport=httpx.MockTransport(up),
-        retry=kw.pop("retry", RetryPolicy(max_attempts=2, initial_backoff_s=0)),
+        retry=kw.pop("retry", no_backoff(2)),
         clock=FakeClock(autojump=True),
         **kw,
     )

@@ -23,9 +23,9 @@ import pytest
 
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
-from savantsdk._config import RetryPolicy
 from savantsdk.exceptions import ConfigurationError, SourceServerError
 from savantsdk.sources import LiveUpdate, StatsApiClient
+from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
 BASE = "http://statsapi.test"
@@ -89,7 +89,7 @@ def make(up: Upstream, attempts: int = 2) -> tuple[AsyncClient, StatsApiClient, 
     client = AsyncClient(
         http_transport=httpx.MockTransport(up),
         base_urls={"statsapi": BASE},
-        retry=RetryPolicy(max_attempts=attempts, initial_backoff_s=0, max_backoff_s=0),
+        retry=no_backoff(attempts),
         clock=clock,
     )
     return client, StatsApiClient(client), clock

@@ -13,7 +13,7 @@ import orjson
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from savantsdk import ApiKeys, BreakerPolicy, RetryPolicy
+from savantsdk import ApiKeys, BreakerPolicy
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
 from savantsdk.cache import Cache, MemoryCache
@@ -29,6 +29,7 @@ from savantsdk.exceptions import (
 )
 from savantsdk.sources import MLB_PLAYER_PROP_MARKETS, OddsFormat, Quota
 from savantsdk.sources._odds_api import OddsApiClient
+from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -86,7 +87,7 @@ def make_client(
         api_keys=ApiKeys(odds_api=key),
         base_urls={"odds_api": BASE},
         http_transport=httpx.MockTransport(handler),
-        retry=RetryPolicy(max_attempts=attempts, initial_backoff_s=0),
+        retry=no_backoff(attempts),
         breaker=BreakerPolicy(fail_max=50),
         clock=FakeClock(autojump=True),
         hooks=hooks,

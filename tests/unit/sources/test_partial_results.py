@@ -18,7 +18,7 @@ import pytest
 
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
-from savantsdk._config import BreakerPolicy, RateLimit, RetryPolicy, SourceSettings
+from savantsdk._config import BreakerPolicy, RateLimit, SourceSettings
 from savantsdk.exceptions import (
     AllFailedError,
     CircuitOpenError,
@@ -29,6 +29,7 @@ from savantsdk.exceptions import (
     SourceError,
 )
 from savantsdk.sources import SavantClient, StatcastResult
+from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
 DAY1 = date(2024, 3, 28)
@@ -56,7 +57,7 @@ def make(
     settings = SourceSettings(
         name="savant",
         base_url="http://127.0.0.1:9",
-        retry=RetryPolicy(max_attempts=1, initial_backoff_s=0, max_backoff_s=0),
+        retry=no_backoff(1),
         rate_limit=RateLimit(concurrency=concurrency),
         breaker=BreakerPolicy(fail_max=fail_max, reset_timeout_s=60),
     )

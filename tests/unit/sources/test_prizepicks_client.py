@@ -10,7 +10,6 @@ import httpx
 import orjson
 import pytest
 
-from savantsdk import RetryPolicy
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
 from savantsdk.exceptions import (
@@ -22,6 +21,7 @@ from savantsdk.exceptions import (
 )
 from savantsdk.sources import OddsType
 from savantsdk.sources._prizepicks import PRIZEPICKS_HEADERS, PrizePicksClient
+from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
 ALL = "markets/prizepicks/projections_all_leagues_2024-06-10.json"
@@ -34,7 +34,7 @@ def _client(handler: Handler, *, attempts: int = 3, cache: Any = None) -> AsyncC
     return AsyncClient(
         base_urls={"prizepicks": BASE},
         http_transport=httpx.MockTransport(handler),
-        retry=RetryPolicy(max_attempts=attempts, initial_backoff_s=0),
+        retry=no_backoff(attempts),
         clock=FakeClock(autojump=True),
         **kw,
     )

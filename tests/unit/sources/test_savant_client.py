@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
-from savantsdk._config import RetryPolicy
 from savantsdk.exceptions import (
     BadRequestError,
     ConfigurationError,
@@ -39,6 +38,7 @@ from savantsdk.exceptions import (
 )
 from savantsdk.sources import SavantClient, StatcastResult, StatcastTable, parse_statcast_csv
 from savantsdk.sources._savant import dedupe_pitches
+from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
 BASE = "http://savant.test"
@@ -126,7 +126,7 @@ def make(
     client = AsyncClient(
         http_transport=httpx.MockTransport(upstream),
         base_urls={"savant": BASE},
-        retry=RetryPolicy(max_attempts=attempts, initial_backoff_s=0, max_backoff_s=0),
+        retry=no_backoff(attempts),
         clock=clock,
         **kwargs,  # type: ignore[arg-type]
     )

@@ -11,7 +11,7 @@ import httpx
 import orjson
 import pytest
 
-from savantsdk import ApiKeys, RetryPolicy
+from savantsdk import ApiKeys
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
 from savantsdk.exceptions import (
@@ -23,6 +23,7 @@ from savantsdk.exceptions import (
 )
 from savantsdk.sources import SportradarQuota
 from savantsdk.sources._sportradar import SportradarClient, mlb_day
+from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -50,7 +51,7 @@ def make_client(handler: Handler, *, key: str | None = KEY, attempts: int = 3) -
         api_keys=ApiKeys(sportradar=key),
         base_urls={"sportradar": BASE},
         http_transport=httpx.MockTransport(handler),
-        retry=RetryPolicy(max_attempts=attempts, initial_backoff_s=0),
+        retry=no_backoff(attempts),
         clock=FakeClock(autojump=True),
     )
 

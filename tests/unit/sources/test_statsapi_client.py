@@ -22,7 +22,6 @@ import pytest
 
 from savantsdk._client import AsyncClient
 from savantsdk._clock import FakeClock
-from savantsdk._config import RetryPolicy
 from savantsdk.exceptions import (
     AllFailedError,
     BadRequestError,
@@ -37,6 +36,7 @@ from savantsdk.exceptions import (
 )
 from savantsdk.executor import BatchResult
 from savantsdk.sources import GameLineups, StatsApiClient
+from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
 BASE = "http://statsapi.test"
@@ -113,7 +113,7 @@ def make(
     client = AsyncClient(
         http_transport=httpx.MockTransport(up),
         base_urls={"statsapi": BASE},
-        retry=RetryPolicy(max_attempts=attempts, initial_backoff_s=0, max_backoff_s=0),
+        retry=no_backoff(attempts),
         clock=clock,
     )
     return client, StatsApiClient(client, **kw), clock
