@@ -6,6 +6,7 @@ import asyncio
 import heapq
 import itertools
 import time
+import weakref
 
 __all__ = ("FakeClock", "SystemClock")
 
@@ -25,6 +26,45 @@ class SystemClock:
         await asyncio.sleep(max(0.0, seconds))
 
 
+# One autojump helper per event loop, shared by every autojump clock on it.  Two helpers on one
+# loop would each see the other in the run queue, never find the loop idle, and spin forever
+# (a test that made a second client while the first one's helper was winding down hung).
+_JUMPERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Jumper] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class _Jumper:
+    """Watches one event loop; when nothing else has been runnable for a few iterations, moves
+    each autojump clock that has sleepers to its earliest deadline.  Ends when no clock on the
+    loop has a sleeper left."""
+
+    __slots__ = ("clocks", "task")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.clocks: weakref.WeakSet[FakeClock] = weakref.WeakSet()
+        self.task = loop.create_task(self._run(loop))
+
+    async def _run(self, loop: asyncio.AbstractEventLoop) -> None:
+        idle = 0
+        while True:
+            await asyncio.sleep(0)
+            if loop._ready:  # type: ignore[attr-defined]  # asyncio's run queue: busy?
+                idle = 0
+                continue
+            idle += 1
+            if idle < 3:
+                continue
+            idle = 0
+            waiting = [clock for clock in list(self.clocks) if clock._drop_cancelled()]
+            if not waiting:
+                if _JUMPERS.get(loop) is self:
+                    del _JUMPERS[loop]
+                return
+            for clock in waiting:
+                clock._jump_to_next()
+
+
 class FakeClock:
     """A clock that only moves when told, or (``autojump=True``) when the loop is idle.
 
@@ -34,8 +74,11 @@ class FakeClock:
     for a few consecutive iterations, time jumps to the earliest sleeper's deadline and that
     sleeper wakes.  Code full of sleeps then runs instantly, wake-ups keep their order, and
     waits measured against the clock are exact (time never runs ahead of tasks that were
-    already woken).  Works on the asyncio backend (the one savantsdk uses).
+    already woken).  Works on the asyncio backend (the one savantsdk uses); any number of
+    autojump clocks may share one loop (one helper serves them all).
     """
+
+    __slots__ = ("__weakref__", "_autojump", "_heap", "_now", "_seq", "_wall_offset")
 
     def __init__(
         self, start: float = 1_000.0, *, wall_start: float = 1.7e9, autojump: bool = False
@@ -45,7 +88,6 @@ class FakeClock:
         self._autojump = autojump
         self._heap: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
-        self._jumper: asyncio.Task[None] | None = None
 
     def monotonic(self) -> float:
         return self._now
@@ -66,6 +108,16 @@ class FakeClock:
             if not fut.done():
                 fut.set_result(None)
 
+    def _drop_cancelled(self) -> bool:
+        """Forget sleepers that were cancelled; True while a live one is left."""
+        while self._heap and self._heap[0][2].done():
+            heapq.heappop(self._heap)
+        return bool(self._heap)
+
+    def _jump_to_next(self) -> None:
+        self._now = max(self._now, self._heap[0][0])
+        self._wake_due()
+
     async def sleep(self, seconds: float) -> None:
         loop = asyncio.get_running_loop()
         if seconds <= 0:
@@ -73,26 +125,10 @@ class FakeClock:
             return
         fut: asyncio.Future[None] = loop.create_future()
         heapq.heappush(self._heap, (self._now + seconds, next(self._seq), fut))
-        if self._autojump and (self._jumper is None or self._jumper.done()):
-            # A test-only helper task; it ends by itself once no sleeper is left.
-            self._jumper = loop.create_task(self._jump())
+        if self._autojump:
+            jumper = _JUMPERS.get(loop)
+            if jumper is None or jumper.task.done():
+                # A test-only helper task; it ends by itself once no sleeper is left.
+                jumper = _JUMPERS[loop] = _Jumper(loop)
+            jumper.clocks.add(self)
         await fut
-
-    async def _jump(self) -> None:
-        loop = asyncio.get_running_loop()
-        idle = 0
-        while True:
-            await asyncio.sleep(0)
-            if loop._ready:  # type: ignore[attr-defined]  # asyncio's run queue: busy?
-                idle = 0
-                continue
-            idle += 1
-            if idle < 3:
-                continue
-            idle = 0
-            while self._heap and self._heap[0][2].done():  # cancelled sleepers
-                heapq.heappop(self._heap)
-            if not self._heap:
-                return
-            self._now = max(self._now, self._heap[0][0])
-            self._wake_due()
