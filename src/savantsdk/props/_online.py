@@ -36,12 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import attrs
+import numpy as np
 
 from .._progress import progress_bar
 from ..exceptions import ConfigurationError, SavantError
 from ..ids import canonical_team
-from ..sources import PlateAppearances, game_starts, ingest_statcast
+from ..sources import PlateAppearances, ingest_statcast
 from ..sources._partial import check_errors, describe_error
+from ..sources._plate_appearances import game_bounds, game_start
 from ..sources._savant import savant_team
 from ._distributions import Stat
 from ._markets import ODDS_API_MARKETS, MarketLine
@@ -83,42 +85,63 @@ class OnlineReport:
 
 def lines_from_lineset(lineset: LineSet) -> tuple[MarketLine, ...]:
     """Turn :class:`~savantsdk.sources.PlayerLine` rows (one side per row for sportsbooks)
-    into :class:`MarketLine` objects: Over and Under of the same bookmaker, market, player and
-    point are paired; unknown markets and lines without a point are skipped."""
+    into :class:`MarketLine` objects: Over and Under of the same event, bookmaker, market,
+    player and point are paired (a doubleheader's two games stay two lines); unknown markets
+    and lines without a point are skipped."""
     out: list[MarketLine] = []
-    pairs: dict[tuple[str, str, str, float], dict[str, Any]] = {}
+    # (event, book, stat, player, point) -> [first line, market without "_alternate",
+    # over price, under price]
+    pairs: dict[tuple[str | None, str, Stat, str, float], list[Any]] = {}
+    markets: dict[str, tuple[Stat | None, str]] = {}  # this call's market-name lookups
     for line in lineset.lines:
-        stat = ODDS_API_MARKETS.get(line.market.removesuffix("_alternate"))
-        if stat is None or line.point is None or not line.point > 0:
+        known = markets.get(line.market)
+        if known is None:
+            base = line.market.removesuffix("_alternate")
+            known = markets[line.market] = (ODDS_API_MARKETS.get(base), base)
+        stat = known[0]
+        point = line.point
+        if stat is None or point is None or not point > 0:
             continue
         if line.served_by == "prizepicks":
             out.append(_prizepicks_line(line, stat))
             continue
-        side = (line.side or "").lower()
-        if side not in ("over", "under") or line.price is None:
+        side, price = line.side, line.price
+        if side is None or price is None:
             continue
-        key = (line.bookmaker, stat.value, line.player, float(line.point))
-        slot = pairs.setdefault(key, {"line": line, "stat": stat})
-        slot[side] = float(line.price)
-    for (book, _, player, point), d in pairs.items():
-        first: PlayerLine = d["line"]
-        fmt = first.odds_format.value if first.odds_format is not None else "american"
+        side = side.lower()
+        if side == "over":
+            index = 2
+        elif side == "under":
+            index = 3
+        else:
+            continue
+        key = (line.event_id, line.bookmaker, stat, line.player, float(point))
+        slot = pairs.get(key)
+        if slot is None:
+            slot = pairs[key] = [line, known[1], None, None]
+        slot[index] = float(price)
+    formats: dict[object, str] = {}
+    for (event, book, stat, player, point), (first, market, over, under) in pairs.items():
+        fmt = formats.get(first.odds_format)
+        if fmt is None:
+            fmt = formats[first.odds_format] = (
+                first.odds_format.value if first.odds_format is not None else "american"
+            )
         out.append(
             MarketLine(
                 player_name=player,
-                stat=d["stat"],
+                stat=stat,
                 line=point,
                 source=f"odds_api:{book}",
                 player_id=first.mlbam_id,
                 team=first.team,
-                over_price=d.get("over"),
-                under_price=d.get("under"),
+                over_price=over,
+                under_price=under,
                 odds_format=fmt,
                 updated_at=first.last_update,
                 start_time=first.commence_time,
-                line_id=f"{first.event_id}:{book}:{first.market.removesuffix('_alternate')}:"
-                f"{player}:{point:g}",
-                game_id=first.event_id,
+                line_id=f"{event}:{book}:{market}:{player}:{point:g}",
+                game_id=event,
             )
         )
     return tuple(out)
@@ -144,14 +167,30 @@ def _prizepicks_line(line: PlayerLine, stat: Stat) -> MarketLine:
 def _last_lineups(history: PlateAppearances, day: dt.date) -> dict[str, tuple[int, ...]]:
     """Each team's starting nine in its most recent game of ``history`` (by date, game_pk),
     keyed by the team's Savant code on ``day`` (:func:`savant_team`)."""
-    latest: dict[str, tuple[tuple[dt.date, int], tuple[int, ...]]] = {}
-    for st in game_starts(history):
-        when = (st.game_date, st.game_pk)
-        for raw, lineup in ((st.home_team, st.home_lineup), (st.away_team, st.away_lineup)):
+    # Games from the most recent back (by date, then game_pk); a game is read only while one
+    # of its teams still has no full nine, so a 45-day history reads about a day's games.
+    games = game_bounds(history)
+    order = sorted(
+        range(len(games)),
+        key=lambda i: (int(history.game_date[games[i][0]].astype(np.int64)),
+                       int(history.game_pk[games[i][0]])),
+        reverse=True,
+    )  # fmt: skip
+    latest: dict[str, tuple[int, ...]] = {}
+    done: set[str] = set()  # raw codes whose team has its lineup or was looked at fully
+    for i in order:
+        a, _ = games[i]
+        home, away = str(history.home_team[a]), str(history.away_team[a])
+        if home in done and away in done:
+            continue
+        st = game_start(history, *games[i])
+        for raw, lineup in ((home, st.home_lineup), (away, st.away_lineup)):
+            if raw in done or len(lineup) != 9:
+                continue
+            done.add(raw)
             team = savant_team(raw, day)  # Savant wrote OAK until 2024, ATH after
-            if len(lineup) == 9 and (team not in latest or latest[team][0] < when):
-                latest[team] = (when, lineup)
-    return {team: lineup for team, (_, lineup) in latest.items()}
+            latest.setdefault(team, lineup)
+    return latest
 
 
 @attrs.frozen

@@ -24,7 +24,8 @@ price; by default only ``standard`` lines are used (demon/goblin lines are not ~
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo
@@ -161,8 +162,31 @@ def _day_window(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _odds_lines(event: EventOdds, markets: frozenset[str]) -> list[PlayerLine]:
-    return [
+# The lines of one decoded event, per market set.  Cached values are shared objects (the
+# cache's decode memo), so a warm cycle whose odds did not change reuses the rows instead of
+# building thousands of them again; an entry goes when its event is collected.
+_EVENT_LINES: dict[int, tuple[weakref.ref[EventOdds], frozenset[str], tuple[PlayerLine, ...]]] = {}
+
+
+def _forget_event(key: int) -> Callable[[object], None]:
+    def drop(_: object) -> None:
+        _EVENT_LINES.pop(key, None)
+
+    return drop
+
+
+def _odds_lines(event: EventOdds, markets: frozenset[str]) -> tuple[PlayerLine, ...]:
+    key = id(event)
+    hit = _EVENT_LINES.get(key)
+    if hit is not None and hit[0]() is event and hit[1] == markets:
+        return hit[2]
+    lines = _build_odds_lines(event, markets)
+    _EVENT_LINES[key] = (weakref.ref(event, _forget_event(key)), markets, lines)
+    return lines
+
+
+def _build_odds_lines(event: EventOdds, markets: frozenset[str]) -> tuple[PlayerLine, ...]:
+    return tuple(
         PlayerLine(
             player=q.player,
             market=q.market,
@@ -178,7 +202,7 @@ def _odds_lines(event: EventOdds, markets: frozenset[str]) -> list[PlayerLine]:
         )
         for q in event.prop_quotes()
         if q.market in markets and q.player
-    ]
+    )
 
 
 def _pp_line(p: Projection, market: str) -> PlayerLine:

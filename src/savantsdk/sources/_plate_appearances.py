@@ -346,30 +346,35 @@ def game_starts(pas: PlateAppearances) -> list[GameStart]:
     doc's "first pitcher to face the other team").  A lineup has fewer than nine ids only when
     the data has fewer PAs for that team.
     """
-    out: list[GameStart] = []
+    return [game_start(pas, a, b) for a, b in game_bounds(pas)]
+
+
+def game_bounds(pas: PlateAppearances) -> list[tuple[int, int]]:
+    """``[start, stop)`` row ranges of each game (rows of one game are contiguous)."""
     if len(pas) == 0:
-        return out
+        return []
     bounds = np.flatnonzero(np.diff(pas.game_pk)) + 1
-    starts = np.concatenate(([0], bounds))
-    stops = np.concatenate((bounds, [len(pas)]))
-    for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
-        top = pas.is_top[a:b]
-        batters = pas.batter[a:b]
-        pitchers = pas.pitcher[a:b]
-        away_idx, home_idx = np.flatnonzero(top), np.flatnonzero(~top)
-        out.append(
-            GameStart(
-                game_pk=int(pas.game_pk[a]),
-                game_date=_date(pas.game_date[a]),
-                home_team=str(pas.home_team[a]),
-                away_team=str(pas.away_team[a]),
-                home_lineup=_first_nine(batters[home_idx]),
-                away_lineup=_first_nine(batters[away_idx]),
-                home_starter=int(pitchers[away_idx[0]]) if away_idx.size else 0,
-                away_starter=int(pitchers[home_idx[0]]) if home_idx.size else 0,
-            )
-        )
-    return out
+    starts = np.concatenate(([0], bounds)).tolist()
+    stops = np.concatenate((bounds, [len(pas)])).tolist()
+    return list(zip(starts, stops, strict=True))
+
+
+def game_start(pas: PlateAppearances, a: int, b: int) -> GameStart:
+    """:class:`GameStart` of the game in rows ``[a, b)`` (see :func:`game_bounds`)."""
+    top = pas.is_top[a:b]
+    batters = pas.batter[a:b]
+    pitchers = pas.pitcher[a:b]
+    away_idx, home_idx = np.flatnonzero(top), np.flatnonzero(~top)
+    return GameStart(
+        game_pk=int(pas.game_pk[a]),
+        game_date=_date(pas.game_date[a]),
+        home_team=str(pas.home_team[a]),
+        away_team=str(pas.away_team[a]),
+        home_lineup=_first_nine(batters[home_idx]),
+        away_lineup=_first_nine(batters[away_idx]),
+        home_starter=int(pitchers[away_idx[0]]) if away_idx.size else 0,
+        away_starter=int(pitchers[home_idx[0]]) if home_idx.size else 0,
+    )
 
 
 def _first_nine(batters: npt.NDArray[np.int64]) -> tuple[int, ...]:

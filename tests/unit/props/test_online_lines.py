@@ -62,3 +62,30 @@ def test_prizepicks_lines_keep_their_odds_type() -> None:
     assert got.odds_type is not None
     assert got.odds_type.value == "demon"
     assert got.team == "NYY"
+
+
+def test_a_doubleheader_keeps_its_two_games_apart() -> None:
+    # The same player, book, market and point in both games of a doubleheader: two lines, each
+    # with its own game's prices, never one line with the second game's prices over the first.
+    lines = (
+        line(event_id="g1", price=-150.0),
+        line(event_id="g1", side="Under", price=120.0),
+        line(event_id="g2", price=-110.0),
+        line(event_id="g2", side="Under", price=-110.0),
+    )
+    got = lines_from_lineset(LineSet(lines=lines, served_by=("odds_api",)))
+    by = {m.game_id: (m.over_price, m.under_price, m.line_id) for m in got}
+    assert by == {
+        "g1": (-150.0, 120.0, "g1:draftkings:batter_hits:Aaron Judge:0.5"),
+        "g2": (-110.0, -110.0, "g2:draftkings:batter_hits:Aaron Judge:0.5"),
+    }
+
+
+def test_sides_other_than_over_and_under_and_unpriced_sides_are_skipped() -> None:
+    lines = (
+        line(market="batter_home_runs", side="Yes", price=300.0),
+        line(side="Under", price=None),
+        line(side="Over", price=-120.0),
+    )
+    (got,) = lines_from_lineset(LineSet(lines=lines, served_by=("odds_api",)))
+    assert (got.stat, got.over_price, got.under_price) == (Stat.HITS, -120.0, None)

@@ -325,3 +325,21 @@ def test_structurally_wrong(parser: Callable[[bytes], object], payload: bytes, w
         parser(payload)
     assert where in str(info.value)
     assert info.value.source == "odds_api"
+
+
+def test_event_lines_built_once_per_decoded_event(data_file: DataFile) -> None:
+    from savantsdk.sources._lines import _odds_lines
+
+    event = parse_event_odds(data_file(EVENT_PROPS).read_bytes())
+    shots = frozenset({"player_shots"})
+    first = _odds_lines(event, shots)
+    assert len(first) == 253  # the Over ladder of one book, as prop_quotes says
+    assert first[0].event_id == event.id
+    assert first[0].served_by == "odds_api"
+    assert _odds_lines(event, shots) is first  # the same decoded event: the same rows
+    assert _odds_lines(event, frozenset({"h2h"})) == ()  # another market set: built again
+    # an equal event decoded again is another object: its own rows, equal to the first
+    again = parse_event_odds(data_file(EVENT_PROPS).read_bytes())
+    rows = _odds_lines(again, shots)
+    assert rows is not first
+    assert rows == first
