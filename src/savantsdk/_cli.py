@@ -246,9 +246,13 @@ def _print_props(args: argparse.Namespace, result: Any, skipped_total: dict[str,
     if args.top is not None:
         rows = sorted(rows, key=_sort_key)[: args.top]
     report = dict(result.line_report, **{f"skipped_{k}": v for k, v in skipped_total.items()})
+    all_rows = rows if args.top is None else result.rows()
+    market_rows = sum(r["line_source"] != "model" for r in all_rows)
     print(
-        f"{args.date}: {len(result)} props ({result.market_priced} priced against market "
-        f"lines, {len(result) - result.market_priced} at model lines), model "
+        f"{args.date}: {len(result)} props (player and stat: {result.market_priced} priced "
+        f"against market lines, {len(result) - result.market_priced} at model lines only); "
+        f"{len(all_rows)} rows (one per line and market: {market_rows} market lines, "
+        f"{len(all_rows) - market_rows} model lines), model "
         f"{result.model_name} {result.model_version}; lines {report}"
         + (f"; {result.reason}" if result.reason else ""),
         file=sys.stderr,

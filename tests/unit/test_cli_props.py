@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,6 +69,19 @@ def test_props_with_prizepicks_lines_top(
     edges = [r["edge"] for r in rows]
     assert edges == sorted(edges, reverse=True)
     assert "'matched': " in captured.err
+    # the summary counts props (player and stat) and rows (line and market) apart, and the
+    # rows it counts are all the rows, not the --top ones
+    summary = re.search(
+        r"(\d+) props \(player and stat: (\d+) priced against market lines, 0 at model lines "
+        r"only\); (\d+) rows \(one per line and market: (\d+) market lines, 0 model lines\)"
+        r".*'matched': (\d+)",
+        captured.err,
+    )
+    assert summary is not None, captured.err
+    props, priced, n_rows, market_rows, matched = map(int, summary.groups())
+    assert props == priced
+    assert n_rows == market_rows == matched  # each matched line priced once, one row each
+    assert n_rows > props  # a player's stat is offered at several lines (goblin, demon)
     assert main([*argv, "--top", "3"]) == 0
     text = capsys.readouterr().out
     assert text.splitlines()[0].startswith("player")
