@@ -242,11 +242,9 @@ def _run_props(args: argparse.Namespace) -> int:
 
 
 def _print_props(args: argparse.Namespace, result: Any, skipped_total: dict[str, int]) -> int:
-    rows = result.rows()
-    if args.top is not None:
-        rows = sorted(rows, key=_sort_key)[: args.top]
+    all_rows = result.rows()
+    rows = all_rows if args.top is None else sorted(all_rows, key=_sort_key)[: args.top]
     report = dict(result.line_report, **{f"skipped_{k}": v for k, v in skipped_total.items()})
-    all_rows = rows if args.top is None else result.rows()
     market_rows = sum(r["line_source"] != "model" for r in all_rows)
     print(
         f"{args.date}: {len(result)} props (player and stat: {result.market_priced} priced "

@@ -120,13 +120,8 @@ def lines_from_lineset(lineset: LineSet) -> tuple[MarketLine, ...]:
         if slot is None:
             slot = pairs[key] = [line, known[1], None, None]
         slot[index] = float(price)
-    formats: dict[object, str] = {}
     for (event, book, stat, player, point), (first, market, over, under) in pairs.items():
-        fmt = formats.get(first.odds_format)
-        if fmt is None:
-            fmt = formats[first.odds_format] = (
-                first.odds_format.value if first.odds_format is not None else "american"
-            )
+        fmt = first.odds_format.value if first.odds_format is not None else "american"
         out.append(
             MarketLine(
                 player_name=player,
@@ -170,15 +165,11 @@ def _last_lineups(history: PlateAppearances, day: dt.date) -> dict[str, tuple[in
     # Games from the most recent back (by date, then game_pk); a game is read only while one
     # of its teams still has no full nine, so a 45-day history reads about a day's games.
     games = game_bounds(history)
-    order = sorted(
-        range(len(games)),
-        key=lambda i: (int(history.game_date[games[i][0]].astype(np.int64)),
-                       int(history.game_pk[games[i][0]])),
-        reverse=True,
-    )  # fmt: skip
+    first_rows = np.array([a for a, _ in games], dtype=np.int64)
+    order = np.lexsort((history.game_pk[first_rows], history.game_date[first_rows]))[::-1]
     latest: dict[str, tuple[int, ...]] = {}
-    done: set[str] = set()  # raw codes whose team has its lineup or was looked at fully
-    for i in order:
+    done: set[str] = set()  # raw codes that have their most recent full nine
+    for i in order.tolist():
         a, _ = games[i]
         home, away = str(history.home_team[a]), str(history.away_team[a])
         if home in done and away in done:

@@ -24,8 +24,7 @@ price; by default only ``standard`` lines are used (demon/goblin lines are not ~
 from __future__ import annotations
 
 import logging
-import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo
@@ -34,6 +33,7 @@ import anyio
 import attrs
 
 from .._frames import FrameColumn, FrameExport, lineset_columns
+from .._memo import IdentityMemo
 from ..exceptions import (
     CircuitOpenError,
     ConfigurationError,
@@ -162,27 +162,12 @@ def _day_window(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-# The lines of one decoded event, per market set.  Cached values are shared objects (the
-# cache's decode memo), so a warm cycle whose odds did not change reuses the rows instead of
-# building thousands of them again; an entry goes when its event is collected.
-_EVENT_LINES: dict[int, tuple[weakref.ref[EventOdds], frozenset[str], tuple[PlayerLine, ...]]] = {}
-
-
-def _forget_event(key: int) -> Callable[[object], None]:
-    def drop(_: object) -> None:
-        _EVENT_LINES.pop(key, None)
-
-    return drop
+# The lines of one decoded event, per market set: built once per cached object (see _memo).
+_EVENT_LINES: IdentityMemo[EventOdds, tuple[PlayerLine, ...]] = IdentityMemo()
 
 
 def _odds_lines(event: EventOdds, markets: frozenset[str]) -> tuple[PlayerLine, ...]:
-    key = id(event)
-    hit = _EVENT_LINES.get(key)
-    if hit is not None and hit[0]() is event and hit[1] == markets:
-        return hit[2]
-    lines = _build_odds_lines(event, markets)
-    _EVENT_LINES[key] = (weakref.ref(event, _forget_event(key)), markets, lines)
-    return lines
+    return _EVENT_LINES.get_or_make(event, lambda: _build_odds_lines(event, markets), markets)
 
 
 def _build_odds_lines(event: EventOdds, markets: frozenset[str]) -> tuple[PlayerLine, ...]:

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import enum
 import math
-import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final, Literal
 
 import attrs
 
+from .._memo import IdentityMemo
 from ..exceptions import ConfigurationError, SourceDecodeError
 from ._parse import (
     as_dict,
@@ -443,14 +443,7 @@ class PropQuote:
     last_update: datetime | None
 
 
-_QUOTES: dict[int, tuple[weakref.ref[EventOdds], tuple[PropQuote, ...]]] = {}
-
-
-def _forget(key: int) -> Callable[[object], None]:
-    def drop(_: object) -> None:
-        _QUOTES.pop(key, None)
-
-    return drop
+_QUOTES: IdentityMemo[EventOdds, tuple[PropQuote, ...]] = IdentityMemo()
 
 
 @attrs.frozen
@@ -475,12 +468,7 @@ class EventOdds:
         The full list is computed once per object (cached values are shared, so a warm
         cycle reuses it)."""
         if market is None:
-            hit = _QUOTES.get(id(self))
-            if hit is not None and hit[0]() is self:
-                return hit[1]
-            quotes = self._prop_quotes(None)
-            _QUOTES[id(self)] = (weakref.ref(self, _forget(id(self))), quotes)
-            return quotes
+            return _QUOTES.get_or_make(self, lambda: self._prop_quotes(None))
         return self._prop_quotes(market)
 
     def _prop_quotes(self, market: str | None) -> tuple[PropQuote, ...]:
