@@ -43,6 +43,7 @@ from .exceptions import (
     SourceTimeoutError as SourceTimeoutError,
     UnauthorizedError as UnauthorizedError,
 )
+from .typing import NOT_GIVEN as NOT_GIVEN, NotGiven as NotGiven
 
 if TYPE_CHECKING:  # the client side is imported on first use (see __getattr__)
     from ._client import AsyncClient as AsyncClient
@@ -83,7 +84,9 @@ __all__ = (
     "HealthStatus",
     "Lane",
     "MissingExtraError",
+    "NOT_GIVEN",
     "NotFoundError",
+    "NotGiven",
     "OtherDayLinesWarning",
     "Outcome",
     "PartialResultWarning",

@@ -8,12 +8,11 @@ constructor; it closes only what it created.
 
 from __future__ import annotations
 
-import enum
 import logging
 import ssl
 import warnings
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 import httpx
@@ -33,6 +32,7 @@ from ._http import build_async_client, send, tls_context
 from .cache import Cache, MemoryCache, backend_from_settings
 from .exceptions import ConfigurationError
 from .executor import BatchResult, Executor, ExecutorMetrics, Lane
+from .typing import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -48,9 +48,9 @@ if TYPE_CHECKING:
         SportradarClient,
         StatsApiClient,
     )
-    from .typing import AsyncCacheBackend, Clock, MetricsHook
+    from .typing import AsyncCacheBackend, Clock, MetricsHook, SourceClient
 
-__all__ = ("NOT_GIVEN", "AsyncClient", "NotGiven")
+__all__ = ("AsyncClient",)
 
 log = logging.getLogger("savantsdk")
 
@@ -58,40 +58,31 @@ T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741
 
 
-class NotGiven(enum.Enum):
-    """Sentinel: "use the client default" (``None`` means "disable")."""
-
-    NOT_GIVEN = enum.auto()
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-
-NOT_GIVEN: Final = NotGiven.NOT_GIVEN
-
-
 @attrs.frozen(kw_only=True)
 class _Options:
     """Everything ``with_options`` can override; kept so copies rebuild faithfully."""
 
     api_keys: ApiKeys
-    timeout: Timeout | None
-    retry: RetryPolicy | None
-    breaker: BreakerPolicy | None
+    timeout: Timeout | NotGiven
+    retry: RetryPolicy | NotGiven | None
+    breaker: BreakerPolicy | NotGiven | None
     sources: Mapping[str, SourceSettings]
     base_urls: Mapping[str, str]
-    cache_settings: CacheSettings | None
+    cache_settings: CacheSettings | NotGiven
     http_transport: httpx.AsyncBaseTransport | None
 
 
 class AsyncClient:
     """The async savantsdk client.  Use it as an async context manager, or call ``aclose()``.
 
+    Every option defaults to :data:`~savantsdk.NOT_GIVEN` ("use the default"); ``None``
+    always means "off":
+
     ``cache``: NOT_GIVEN builds the cache from ``cache_settings`` (memory by default); ``None``
     disables caching; any cache object is used as given and not closed by the client.
+    ``retry``: NOT_GIVEN keeps each source's default policy; ``None`` turns retries off
+    (``RetryPolicy.none()``).  ``breaker``: ``None`` turns the circuit breakers off.
+    ``timeout`` cannot be off (no deadline may be infinite): ``None`` is refused.
     ``coordination``: share every source's rate limit, breaker, 429 pause and credits with other
     processes (e.g. ``savantsdk.coordination.RedisCoordination(url)``); never closed by the
     client.  Without it every limit is this process's own.
@@ -103,20 +94,33 @@ class AsyncClient:
     def __init__(
         self,
         *,
-        api_keys: ApiKeys | None = None,
-        timeout: Timeout | None = None,
-        retry: RetryPolicy | None = None,
-        breaker: BreakerPolicy | None = None,
-        sources: Mapping[str, SourceSettings] | None = None,
-        base_urls: Mapping[str, str] | None = None,
+        api_keys: ApiKeys | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
+        breaker: BreakerPolicy | NotGiven | None = NOT_GIVEN,
+        sources: Mapping[str, SourceSettings] | NotGiven | None = NOT_GIVEN,
+        base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         cache: Cache | NotGiven | None = NOT_GIVEN,
-        cache_settings: CacheSettings | None = None,
-        http_transport: httpx.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
+        cache_settings: CacheSettings | NotGiven = NOT_GIVEN,
+        http_transport: httpx.AsyncBaseTransport | NotGiven | None = NOT_GIVEN,
+        clock: Clock | NotGiven = NOT_GIVEN,
         hooks: Sequence[MetricsHook] = (),
-        coordination: Coordination | None = None,
+        coordination: Coordination | NotGiven | None = NOT_GIVEN,
     ) -> None:
-        unknown = set(sources or {}) | set(base_urls or {})
+        for name, value in (
+            ("timeout", timeout),
+            ("cache_settings", cache_settings),
+            ("clock", clock),
+        ):
+            if value is None:
+                raise ConfigurationError(
+                    f"{name}=None: {name} cannot be turned off; leave it out (NOT_GIVEN) "
+                    "for the default or pass a value",
+                    setting=name,
+                )
+        sources = _given(sources, {})
+        base_urls = _given(base_urls, {})
+        unknown = set(sources) | set(base_urls)
         unknown -= set(SOURCE_NAMES)
         if unknown:
             raise ConfigurationError(
@@ -124,18 +128,18 @@ class AsyncClient:
                 setting="sources",
             )
         self._options = _Options(
-            api_keys=api_keys or ApiKeys(),
+            api_keys=_given(api_keys, None) or ApiKeys(),
             timeout=timeout,
             retry=retry,
             breaker=breaker,
-            sources=dict(sources or {}),
-            base_urls=dict(base_urls or {}),
+            sources=dict(sources),
+            base_urls=dict(base_urls),
             cache_settings=cache_settings,
-            http_transport=http_transport,
+            http_transport=_given(http_transport, None),
         )
-        self._clock: Clock = clock or SystemClock()
+        self._clock: Clock = SystemClock() if isinstance(clock, NotGiven) else clock
         self._hooks = tuple(hooks)
-        self._coordination = coordination
+        self._coordination: Coordination | None = _given(coordination, None)
         self._settings: dict[str, SourceSettings] = {
             name: self._build_settings(name) for name in SOURCE_NAMES
         }
@@ -146,9 +150,8 @@ class AsyncClient:
         self._cache_backend: AsyncCacheBackend | None = None
         self._cache: Cache | None
         if isinstance(cache, NotGiven):
-            self._cache_backend = backend_from_settings(
-                cache_settings or CacheSettings(), clock=self._clock
-            )
+            settings = _given(cache_settings, None) or CacheSettings()
+            self._cache_backend = backend_from_settings(settings, clock=self._clock)
             self._cache = (
                 None
                 if self._cache_backend is None
@@ -158,7 +161,7 @@ class AsyncClient:
                     metrics_hook=_first(hooks),
                     # a shared Redis: identical misses across processes load once
                     lock_ttl_s=None if isinstance(self._cache_backend, MemoryCache) else 5.0,
-                    namespace=(cache_settings or CacheSettings()).namespace,
+                    namespace=settings.namespace,
                 )
             )
         else:
@@ -174,11 +177,15 @@ class AsyncClient:
         if name in opts.sources:
             return opts.sources[name]
         overrides: dict[str, Any] = {}
-        if opts.timeout is not None:
+        if not isinstance(opts.timeout, NotGiven):
             overrides["timeout"] = opts.timeout
-        if opts.retry is not None:
+        if opts.retry is None:
+            overrides["retry"] = RetryPolicy.none()
+        elif not isinstance(opts.retry, NotGiven):
             overrides["retry"] = opts.retry
-        if opts.breaker is not None:
+        if opts.breaker is None:
+            overrides["breaker"] = BreakerPolicy(enabled=False)
+        elif not isinstance(opts.breaker, NotGiven):
             overrides["breaker"] = opts.breaker
         if name in opts.base_urls:
             overrides["base_url"] = opts.base_urls[name].rstrip("/")
@@ -267,6 +274,13 @@ class AsyncClient:
         from .sources import SportradarClient
 
         return self._namespace("sportradar", lambda: SportradarClient(self))
+
+    def source(self, name: str) -> SourceClient:
+        """The source client of ``name`` (``"savant"``, ``"statsapi"``, ``"prizepicks"``,
+        ``"odds_api"``, ``"sportradar"``): the same object as the attribute of that name."""
+        self.settings(name)  # ConfigurationError for an unknown source
+        source: SourceClient = getattr(self, name)
+        return source
 
     @property
     def lines(self) -> MarketLines:
@@ -447,6 +461,11 @@ class AsyncClient:
         state = "closed" if self._closed else "open"
         cache = type(self._cache).__name__ if self._cache is not None else "None"
         return f"<AsyncClient {state} cache={cache} sources={list(self._settings)}>"
+
+
+def _given(value: T | NotGiven | None, default: T) -> T:
+    """``value`` unless it is NOT_GIVEN or None (for options where both mean "none given")."""
+    return default if value is None or isinstance(value, NotGiven) else value
 
 
 def _first(hooks: Sequence[MetricsHook]) -> MetricsHook | None:

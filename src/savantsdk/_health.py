@@ -32,27 +32,26 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import anyio
 import attrs
 
 from . import _serde
 from ._config import SOURCE_NAMES
-from ._http import send
 from ._redact import redact
 from .exceptions import (
     BadRequestError,
     ConfigurationError,
     NotFoundError,
     SourceStatusError,
-    UnauthorizedError,
 )
-from .executor import ExecutorMetrics, Lane
+from .executor import ExecutorMetrics
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient
-    from .typing import Clock
+    from ._config import ApiKeys, SourceSettings
+    from .cache import Cache
+    from .typing import Clock, SourceClient
 
 __all__ = (
     "CacheHealth",
@@ -66,6 +65,27 @@ __all__ = (
 T = TypeVar("T")
 
 _KEYED: Final = ("odds_api", "sportradar")
+
+
+class _HealthContext(Protocol):
+    """What the health check reads of a client (an AsyncClient)."""
+
+    @property
+    def api_keys(self) -> ApiKeys: ...
+
+    @property
+    def cache(self) -> Cache | None: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def settings(self, source: str) -> SourceSettings: ...
+
+    def metrics(self) -> dict[str, ExecutorMetrics]: ...
+
+    def source(self, name: str) -> SourceClient: ...
+
+
 _MAX_ERROR: Final = 300
 
 
@@ -190,28 +210,11 @@ async def _within(
     return values, errors
 
 
-async def _probe(client: AsyncClient, source: str, timeout_s: float) -> ProbeResult:
+async def _probe(client: _HealthContext, source: str, timeout_s: float) -> ProbeResult:
     clock = client.clock
-    keyed = source == "odds_api" and client.api_keys.odds_api is not None
 
     async def call() -> int:
-        if keyed:
-            await client.odds_api.refresh_quota()
-            return 200
-        http = client.http(source)
-
-        async def attempt() -> int:
-            try:
-                response = await send(http, source, "HEAD", "/", total_timeout_s=timeout_s)
-            except (NotFoundError, BadRequestError, UnauthorizedError) as exc:
-                # an unauthenticated HEAD answered coherently: the host is up (a success for
-                # the executor's counters too)
-                return exc.status_code
-            return response.status_code
-
-        return await client.executor(source).call(
-            attempt, key=f"HEAD / (health probe of {source})", lane=Lane.LIVE
-        )
+        return await client.source(source).health_probe(timeout_s=timeout_s)
 
     start = clock.monotonic()
     values, errors = await _within(clock, timeout_s, call)
@@ -236,26 +239,8 @@ async def _probe(client: AsyncClient, source: str, timeout_s: float) -> ProbeRes
     )
 
 
-def _quota(client: AsyncClient, source: str) -> tuple[float | None, float | None, float | None]:
-    """(remaining, used, budget_left) where the source client knows them."""
-    if source == "odds_api":
-        usage = client.odds_api.usage
-        quota = usage.quota
-        remaining = quota.remaining if quota is not None else None
-        used = quota.used if quota is not None else None
-        return remaining, used, usage.budget_left
-    if source == "sportradar":
-        sr = client.sportradar.quota
-        if sr is None:
-            return None, None, None
-        current = None if sr.quota_current is None else float(sr.quota_current)
-        left = sr.remaining
-        return (None if left is None else float(left)), current, None
-    return None, None, None
-
-
 def _source_health(
-    client: AsyncClient,
+    client: _HealthContext,
     source: str,
     snap: ExecutorMetrics | None,
     probe: ProbeResult | None,
@@ -263,7 +248,8 @@ def _source_health(
     down: list[str] = []
     degraded: list[str] = []
     configured = source not in _KEYED or getattr(client.api_keys, source) is not None
-    remaining, used, budget_left = _quota(client, source)
+    quota = client.source(source).quota_status()
+    remaining, used, budget_left = quota.remaining, quota.used, quota.budget_left
     if snap is not None:
         if snap.breaker_state == "open":
             down.append("circuit breaker open")
@@ -327,7 +313,7 @@ def _backend_name(backend: Any) -> str:
     return type(backend).__name__
 
 
-async def _cache_health(client: AsyncClient, *, probe: bool, timeout_s: float) -> CacheHealth:
+async def _cache_health(client: _HealthContext, *, probe: bool, timeout_s: float) -> CacheHealth:
     from .cache import MemoryCache
 
     cache = client.cache
@@ -370,7 +356,7 @@ async def _cache_health(client: AsyncClient, *, probe: bool, timeout_s: float) -
     )
 
 
-def _probe_targets(client: AsyncClient, probe: bool | Iterable[str]) -> tuple[str, ...]:
+def _probe_targets(client: _HealthContext, probe: bool | Iterable[str]) -> tuple[str, ...]:
     if probe is True:
         return tuple(SOURCE_NAMES)
     if probe is False:
@@ -384,7 +370,7 @@ def _probe_targets(client: AsyncClient, probe: bool | Iterable[str]) -> tuple[st
 
 
 async def check_health(
-    client: AsyncClient,
+    client: _HealthContext,
     *,
     probe: bool | Iterable[str] = False,
     timeout_s: float = 2.0,

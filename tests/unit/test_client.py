@@ -6,10 +6,12 @@ import warnings
 import httpx
 import pytest
 
+import savantsdk
 from savantsdk import ApiKeys, ConfigurationError, NotFoundError, RetryPolicy, Timeout
 from savantsdk._client import AsyncClient
 from savantsdk.executor import Lane
 from savantsdk.testing import no_backoff
+from savantsdk.typing import NOT_GIVEN, NotGiven
 
 
 def _transport(calls: list[str], status: int = 200) -> httpx.MockTransport:
@@ -80,6 +82,29 @@ def test_with_options_overrides_and_keeps_the_rest(clean_env: pytest.MonkeyPatch
     assert copy.api_keys.require("odds_api") == "k" * 32
     with pytest.raises(ConfigurationError):
         client.with_options(colour="blue")
+
+
+def test_not_given_means_default_and_none_means_off(clean_env: pytest.MonkeyPatch) -> None:
+    """One rule for every option: NOT_GIVEN (the default) is "use the default", None is "off"."""
+    default = AsyncClient(cache=None)
+    assert default.settings("savant").retry.max_attempts == 4
+    assert default.settings("savant").breaker.enabled is True
+    assert default.cache is None  # cache=None: off
+    given = AsyncClient(retry=NOT_GIVEN, breaker=NOT_GIVEN, timeout=NOT_GIVEN, cache=NOT_GIVEN)
+    assert given.settings("statsapi").retry == default.settings("statsapi").retry
+    assert given.cache is not None  # NOT_GIVEN: the embedded memory cache
+    off = AsyncClient(retry=None, breaker=None, cache=None)
+    assert off.settings("savant").retry.max_attempts == 1
+    assert off.settings("odds_api").breaker.enabled is False
+    # a copy keeps "off"
+    assert off.with_options(api_keys=ApiKeys()).settings("savant").retry.max_attempts == 1
+    for name in ("timeout", "cache_settings", "clock"):
+        with pytest.raises(ConfigurationError, match=f"{name}=None: {name} cannot be turned off"):
+            AsyncClient(cache=None, **{name: None})
+    assert repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert not NOT_GIVEN
+    assert isinstance(NOT_GIVEN, NotGiven)
+    assert savantsdk.NOT_GIVEN is NOT_GIVEN
 
 
 @pytest.mark.anyio

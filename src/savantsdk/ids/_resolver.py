@@ -38,7 +38,7 @@ from ..sources._statsapi_models import Person, Roster, parse_people
 from ._names import SUFFIXES, canonical_team, name_tokens, nickname_variants, split_suffix
 
 if TYPE_CHECKING:
-    from .._client import AsyncClient
+    from ..typing import SourceContext
 
 __all__ = (
     "Ambiguous",
@@ -363,7 +363,7 @@ class PlayerResolver:
             added += 1
         return added
 
-    async def load_stats_api(self, client: AsyncClient, season: int) -> int:
+    async def load_stats_api(self, client: SourceContext, season: int) -> int:
         """Add every player of an MLB season from the Stats API (one cached request to
         ``/api/v1/sports/1/players``), rookies included."""
         path = "/api/v1/sports/1/players"
@@ -409,7 +409,7 @@ class PlayerResolver:
         *,
         team: str | int | None = None,
         on: date | None = None,
-        client: AsyncClient | None = None,
+        client: SourceContext | None = None,
     ) -> Resolution:
         """:meth:`resolve`; when that finds nobody and a client is given, load the season's
         Stats API players once (rookies newer than the register) and try again."""

@@ -32,7 +32,7 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
 import attrs
@@ -51,8 +51,15 @@ from ._pricing import OddsType
 from ._slate import Slate, SlateGame
 
 if TYPE_CHECKING:
-    from .._client import AsyncClient
-    from ..sources import GameLineups, LineSet, PlayerLine, Schedule
+    from ..sources import (
+        GameLineups,
+        LineSet,
+        MarketLines,
+        PlayerLine,
+        SavantClient,
+        Schedule,
+        StatsApiClient,
+    )
     from ._generate import PropSet
     from ._rates import RateModel
 
@@ -62,6 +69,19 @@ log = logging.getLogger("savantsdk")
 
 DEFAULT_HISTORY_DAYS = 45
 _HISTORY_MEMO = 4
+
+
+class PropsContext(Protocol):
+    """The source clients the online pipeline reads (an :class:`~savantsdk.AsyncClient`)."""
+
+    @property
+    def savant(self) -> SavantClient: ...
+
+    @property
+    def statsapi(self) -> StatsApiClient: ...
+
+    @property
+    def lines(self) -> MarketLines: ...
 
 
 @attrs.frozen
@@ -198,7 +218,7 @@ class PropsClient:
     (default 45; the backtest in docs/model.md uses everything since opening day).
     """
 
-    def __init__(self, client: AsyncClient, *, history_days: int = DEFAULT_HISTORY_DAYS) -> None:
+    def __init__(self, client: PropsContext, *, history_days: int = DEFAULT_HISTORY_DAYS) -> None:
         _check_days(history_days)
         self._client = client
         self._history_days = history_days

@@ -71,7 +71,11 @@ from ._prizepicks import (
     PRIZEPICKS_HEADERS as PRIZEPICKS_HEADERS,
     PrizePicksClient as PrizePicksClient,
 )
-from ._quality import Fetched as Fetched, Freshness as Freshness
+from ._quality import (
+    Fetched as Fetched,
+    Freshness as Freshness,
+    QuotaStatus as QuotaStatus,
+)
 from ._savant import (
     SAVANT_TEAMS as SAVANT_TEAMS,
     SavantClient as SavantClient,
@@ -261,6 +265,7 @@ __all__ = (
     "ProjectionBoard",
     "PropQuote",
     "Quota",
+    "QuotaStatus",
     "Roster",
     "RosterEntry",
     "RunnerOuts",

@@ -1,4 +1,5 @@
-"""Shared plumbing of the source clients: cached, freshness-tagged loads.
+"""Shared plumbing of the source clients: cached, freshness-tagged loads, one GET, the
+health probe.
 
 A client method builds its canonical cache key (never containing a secret), then calls
 :func:`cached_fetch` with a loader that does the network call and parses the payload.  The
@@ -11,27 +12,34 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
-from ._quality import Fetched, Freshness, utc_from_timestamp
+from .._http import send
+from ..exceptions import BadRequestError, NotFoundError, UnauthorizedError
+from ..executor import Lane
+from ._quality import Fetched, Freshness, QuotaStatus, utc_from_timestamp
 
 if TYPE_CHECKING:
-    from .._client import AsyncClient
+    from collections.abc import Mapping
 
-__all__ = ("cached_fetch", "now_utc")
+    import httpx
+
+    from ..typing import SourceContext
+
+__all__ = ("NoQuotaSource", "cached_fetch", "head_probe", "now_utc", "send_once")
 
 T = TypeVar("T")
 
 
-def now_utc(client: AsyncClient) -> datetime:
+def now_utc(client: SourceContext) -> datetime:
     """The client's wall clock as an aware UTC datetime (a FakeClock in tests)."""
     return utc_from_timestamp(client.clock.time())
 
 
 async def cached_fetch(
-    client: AsyncClient,
+    client: SourceContext,
     *,
     source: str,
     key: str,
@@ -78,3 +86,60 @@ async def cached_fetch(
     if produced and result is produced[0]:
         return result
     return attrs.evolve(result, freshness=attrs.evolve(result.freshness, from_cache=True))
+
+
+async def send_once(
+    ctx: SourceContext,
+    source: str,
+    path: str,
+    *,
+    method: str = "GET",
+    params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+) -> httpx.Response:
+    """One attempt of ``method path`` on the source's pool, within the source's total
+    deadline; raises typed errors.  Call it inside an executor call (which retries it)."""
+    return await send(
+        ctx.http(source),
+        source,
+        method,
+        path,
+        params=params,
+        total_timeout_s=ctx.settings(source).timeout.total_s,
+    )
+
+
+async def head_probe(ctx: SourceContext, source: str, *, timeout_s: float) -> int:
+    """The default health probe: ``HEAD /`` without credentials through the source's
+    executor (LIVE lane).  Returns the status; an unauthenticated 400/401/404 is a coherent
+    answer (the host is up), so it is returned, not raised."""
+    http = ctx.http(source)
+
+    async def attempt() -> int:
+        try:
+            response = await send(http, source, "HEAD", "/", total_timeout_s=timeout_s)
+        except (NotFoundError, BadRequestError, UnauthorizedError) as exc:
+            # an unauthenticated HEAD answered coherently: a success for the counters too
+            return exc.status_code
+        return response.status_code
+
+    return await ctx.executor(source).call(
+        attempt, key=f"HEAD / (health probe of {source})", lane=Lane.LIVE
+    )
+
+
+class NoQuotaSource:
+    """``quota_status()`` and ``health_probe()`` of a source whose upstream publishes no
+    quota (Savant, the Stats API, PrizePicks): nothing known, and the default ``HEAD /``."""
+
+    __slots__ = ()
+    SOURCE: ClassVar[str]
+    _client: SourceContext
+
+    def quota_status(self) -> QuotaStatus:
+        """This upstream publishes no quota: every field is None."""
+        return QuotaStatus()
+
+    async def health_probe(self, *, timeout_s: float) -> int:
+        """``HEAD /`` without credentials through this source's executor (see
+        ``client.health(probe=True)``); returns the HTTP status."""
+        return await head_probe(self._client, self.SOURCE, timeout_s=timeout_s)

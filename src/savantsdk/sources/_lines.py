@@ -59,8 +59,8 @@ from ._quality import Fetched, Freshness
 from ._sportradar import mlb_day
 
 if TYPE_CHECKING:
-    from .._client import AsyncClient
     from ..ids import PlayerResolver
+    from ..typing import SourceContext
 
 __all__ = (
     "FALLBACK_ERRORS",
@@ -214,7 +214,7 @@ class MarketLines:
 
     def __init__(
         self,
-        client: AsyncClient,
+        client: SourceContext,
         *,
         odds_api: OddsApiClient | None = None,
         prizepicks: PrizePicksClient | None = None,

@@ -105,7 +105,7 @@ async def live_updates(
     immutable, so a later ``game_feed(pk)`` costs nothing.
     """
     _check_args(game_pk, interval_s)
-    client: Any = api.client
+    client = api.client
     clock = client.clock
     base = f"/api/v1.1/game/{game_pk}/feed/live"
     polls = 0

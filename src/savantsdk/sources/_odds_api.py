@@ -39,7 +39,7 @@ import orjson
 from ..cache import cache_key
 from ..exceptions import ConfigurationError, QuotaExceededError
 from ..executor import Lane
-from ._fetch import cached_fetch
+from ._fetch import cached_fetch, head_probe
 from ._markets_models import (
     FEATURED_MARKETS,
     MLB_PLAYER_PROP_MARKETS,
@@ -57,11 +57,11 @@ from ._markets_models import (
     quota_from_headers,
 )
 from ._parse import to_datetime
-from ._quality import Fetched, check_required
+from ._quality import Fetched, QuotaStatus, check_required
 
 if TYPE_CHECKING:
-    from .._client import AsyncClient
     from ..coordination import CreditLedger, CreditTicket
+    from ..typing import SourceContext
 
 __all__ = ("MLB_SPORT_KEY", "OddsApiClient", "OddsUsage")
 
@@ -176,7 +176,7 @@ class OddsApiClient:
 
     def __init__(
         self,
-        client: AsyncClient,
+        client: SourceContext,
         *,
         budget: float | None = None,
         credit_ledger: CreditLedger | None = None,
@@ -208,6 +208,26 @@ class OddsApiClient:
             f"<OddsApiClient spent={self._spent:g} budget={self._budget!r} "
             f"remaining={self._quota.remaining if self._quota else None!r}>"
         )
+
+    # ------------------------------------------------------------------ health
+
+    def quota_status(self) -> QuotaStatus:
+        """Credits left and used (the last response's headers) and this client's budget."""
+        usage = self.usage
+        quota = usage.quota
+        return QuotaStatus(
+            remaining=None if quota is None else quota.remaining,
+            used=None if quota is None else quota.used,
+            budget_left=usage.budget_left,
+        )
+
+    async def health_probe(self, *, timeout_s: float) -> int:
+        """With a key: ``GET /v4/sports`` (free; refreshes the credit count), 200 on success.
+        Without one: ``HEAD /`` like every other source."""
+        if self._client.api_keys.odds_api is None:
+            return await head_probe(self._client, SOURCE, timeout_s=timeout_s)
+        await self.refresh_quota()
+        return 200
 
     # ------------------------------------------------------------------ quota and budget
 

@@ -21,14 +21,14 @@ import logging
 import math
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
 from ..cache import cache_key
 from ..exceptions import ConfigurationError, UnauthorizedError
 from ..executor import Lane
-from ._fetch import cached_fetch
+from ._fetch import NoQuotaSource, cached_fetch
 from ._markets_models import (
     MLB_LEAGUE_ID,
     PrizePicksPlayer,
@@ -39,7 +39,7 @@ from ._markets_models import (
 from ._quality import Fetched
 
 if TYPE_CHECKING:
-    from .._client import AsyncClient
+    from ..typing import SourceContext
 
 __all__ = ("PRIZEPICKS_HEADERS", "PrizePicksClient")
 
@@ -79,13 +79,15 @@ def _latest(board: ProjectionBoard) -> datetime | None:
     return max(stamps) if stamps else None
 
 
-class PrizePicksClient:
+class PrizePicksClient(NoQuotaSource):
     """Projections for a league, through ``client``'s executor (1 request/s by default) and
     cache (kind ``lines``).  Use as ``client.prizepicks``."""
 
+    SOURCE: ClassVar[str] = SOURCE
+
     def __init__(
         self,
-        client: AsyncClient,
+        client: SourceContext,
         *,
         per_page: int = 250,
         max_pages: int = 20,

@@ -5,6 +5,7 @@
   own stamp when it has one, e.g. a feed's ``metaData.timeStamp``), ``source`` and
   ``from_cache``.
 - :class:`Fetched` pairs a value with its :class:`Freshness`.
+- :class:`QuotaStatus` is what a source knows of its upstream quota (for ``client.health()``).
 - The ``check_*`` validators raise :class:`~savantsdk.exceptions.SourceDecodeError` (never
   retried: a payload that is not what was asked for will not improve by asking again).
 """
@@ -21,6 +22,7 @@ from ..exceptions import SourceDecodeError
 __all__ = (
     "Fetched",
     "Freshness",
+    "QuotaStatus",
     "check_date_in_range",
     "check_id",
     "check_required",
@@ -28,6 +30,16 @@ __all__ = (
 )
 
 T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class QuotaStatus:
+    """A source's upstream quota as last seen: ``remaining`` and ``used`` from the upstream's
+    headers, ``budget_left`` this client's own credit budget (None: not known / no budget)."""
+
+    remaining: float | None = None
+    used: float | None = None
+    budget_left: float | None = None
 
 
 def utc_from_timestamp(seconds: float) -> datetime:

@@ -22,19 +22,20 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, ClassVar, Final, Literal, TypeVar
 
 import anyio
 import attrs
 import numpy as np
 
 from .._frames import FrameColumn, FrameExport
-from .._http import send
 from .._progress import progress_bar
 from ..cache import cache_key
 from ..exceptions import ConfigurationError, SavantError, SourceDecodeError
 from ..executor import Lane
 from ..ids import TEAM_CODES, canonical_team
+from ..typing import SourceContext
+from ._fetch import NoQuotaSource, send_once
 from ._leaderboards import (
     ExitVelocityRow,
     ExpectedStatsRow,
@@ -216,10 +217,11 @@ def _positive(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
 
 
 @attrs.define(repr=False)
-class SavantClient:
+class SavantClient(NoQuotaSource):
     """Baseball Savant: Statcast search (one day per request) and leaderboards.
 
-    ``SavantClient(client)`` where ``client`` is an :class:`~savantsdk.AsyncClient`.
+    ``SavantClient(ctx)`` where ``ctx`` is a :class:`~savantsdk.typing.SourceContext` (an
+    :class:`~savantsdk.AsyncClient`, usually).
     ``row_cap``: the row count at which a pull is treated as truncated (Savant's cap is
     undocumented and has changed: 30k, 40k, 25k).  ``immutable_after_s``: a day is cached as
     immutable once the client clock is this far past the day's 00:00 UTC (36 h = 12:00 UTC the
@@ -228,7 +230,9 @@ class SavantClient:
     regular season, ``PO`` postseason, ``S`` spring, ``E`` exhibition).
     """
 
-    _client: Any  # savantsdk.AsyncClient (not imported: sources sit below the client)
+    SOURCE: ClassVar[str] = SOURCE
+
+    _client: SourceContext  # an AsyncClient, or any object of that shape
     row_cap: int = attrs.field(default=25_000, validator=_positive)
     immutable_after_s: float = attrs.field(default=36 * 3600.0, validator=_positive)
     game_types: tuple[str, ...] = attrs.field(default=("R", "PO"), converter=tuple)
@@ -334,16 +338,7 @@ class SavantClient:
     ) -> tuple[StatcastTable, str]:
         """One attempt: GET + parse (+ validate).  Raises typed errors; the error CSV is a
         retryable ``SourceServerError``, so the executor retries this whole attempt."""
-        client = self._client
-        settings = client.settings(SOURCE)
-        response = await send(
-            client.http(SOURCE),
-            SOURCE,
-            "GET",
-            _CSV_PATH,
-            params=list(params),
-            total_timeout_s=settings.timeout.total_s,
-        )
+        response = await send_once(self._client, SOURCE, _CSV_PATH, params=list(params))
 
         def parse() -> tuple[StatcastTable, str]:
             raw = decompress(response.content)
@@ -782,15 +777,7 @@ class SavantClient:
         client = self._client
 
         async def attempt() -> tuple[Leaderboard[T], str]:
-            settings = client.settings(SOURCE)
-            response = await send(
-                client.http(SOURCE),
-                SOURCE,
-                "GET",
-                path,
-                params=params,
-                total_timeout_s=settings.timeout.total_s,
-            )
+            response = await send_once(client, SOURCE, path, params=params)
             raw = decompress(response.content)
             rows = parse(raw)
             for i, row in enumerate(rows):

@@ -30,8 +30,8 @@ import httpx
 from ..cache import cache_key
 from ..exceptions import ConfigurationError
 from ..executor import Lane
-from ._fetch import cached_fetch
-from ._quality import Fetched, check_required
+from ._fetch import cached_fetch, head_probe
+from ._quality import Fetched, QuotaStatus, check_required
 from ._sportradar_models import (
     SportradarGame,
     SportradarQuota,
@@ -43,7 +43,7 @@ from ._sportradar_models import (
 )
 
 if TYPE_CHECKING:
-    from .._client import AsyncClient
+    from ..typing import SourceContext
 
 __all__ = ("SportradarClient",)
 
@@ -103,7 +103,7 @@ class SportradarClient:
 
     def __init__(
         self,
-        client: AsyncClient,
+        client: SourceContext,
         *,
         access_level: AccessLevel = "trial",
         language: str = "en",
@@ -129,6 +129,23 @@ class SportradarClient:
 
     def __repr__(self) -> str:
         return f"<SportradarClient {self._prefix}>"
+
+    # ------------------------------------------------------------------ health
+
+    def quota_status(self) -> QuotaStatus:
+        """The quota headers of the last response (empty before one carried them)."""
+        sr = self._quota
+        if sr is None:
+            return QuotaStatus()
+        left = sr.remaining
+        return QuotaStatus(
+            remaining=None if left is None else float(left),
+            used=None if sr.quota_current is None else float(sr.quota_current),
+        )
+
+    async def health_probe(self, *, timeout_s: float) -> int:
+        """``HEAD /`` without credentials (it spends no quota); returns the HTTP status."""
+        return await head_probe(self._client, SOURCE, timeout_s=timeout_s)
 
     @property
     def quota(self) -> SportradarQuota | None:

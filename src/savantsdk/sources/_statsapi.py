@@ -17,16 +17,17 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Final, Literal, TypeVar, overload
+from typing import Any, ClassVar, Final, Literal, TypeVar, overload
 
 import anyio
 import attrs
 
-from .._http import describe_request, send
+from .._http import describe_request
 from ..cache import cache_key
 from ..exceptions import ConfigurationError
 from ..executor import BatchResult, Lane, Loader, Outcome
-from ._fetch import cached_fetch
+from ..typing import SourceContext
+from ._fetch import NoQuotaSource, cached_fetch, send_once
 from ._live import LiveUpdate, live_updates
 from ._partial import ErrorMode, check_errors, check_mode
 from ._quality import (
@@ -121,14 +122,17 @@ def _arg_day(value: object, name: str) -> date:
 
 
 @attrs.define(repr=False)
-class StatsApiClient:
-    """The MLB Stats API (``statsapi.mlb.com``).  ``StatsApiClient(client)``.
+class StatsApiClient(NoQuotaSource):
+    """The MLB Stats API (``statsapi.mlb.com``).  ``StatsApiClient(ctx)`` on a
+    :class:`~savantsdk.typing.SourceContext`.
 
     ``people_batch_size`` / ``people_window_s``: the person loader's batch size and gathering
     window (concurrent ``person()`` calls within the window share one request).
     """
 
-    _client: Any  # savantsdk.AsyncClient
+    SOURCE: ClassVar[str] = SOURCE
+
+    _client: SourceContext  # an AsyncClient, or any object of that shape
     people_batch_size: int = attrs.field(default=100, validator=_positive_int)
     people_window_s: float = attrs.field(default=0.01, validator=_non_negative)
     _loader: Loader[int, Person] | None = attrs.field(default=None, init=False)
@@ -139,8 +143,8 @@ class StatsApiClient:
         return f"StatsApiClient(people_batch_size={self.people_batch_size})"
 
     @property
-    def client(self) -> Any:
-        """The :class:`~savantsdk.AsyncClient` this source client runs on."""
+    def client(self) -> SourceContext:
+        """The context (an :class:`~savantsdk.AsyncClient`, usually) this source client runs on."""
         return self._client
 
     # ------------------------------------------------------------------ plumbing
@@ -163,16 +167,11 @@ class StatsApiClient:
     ) -> tuple[bytes, str]:
         """One GET through the executor: ``(body, redacted request description)``."""
         client = self._client
-        settings = client.settings(SOURCE)
-        http = client.http(SOURCE)
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        described = describe_request(http.build_request("GET", path, params=clean))
+        described = describe_request(client.http(SOURCE).build_request("GET", path, params=clean))
 
         async def attempt() -> bytes:
-            response = await send(
-                http, SOURCE, "GET", path, params=clean, total_timeout_s=settings.timeout.total_s
-            )
-            return response.content
+            return (await send_once(client, SOURCE, path, params=clean)).content
 
         key = cache_key(SOURCE, "request", path, params=clean) if coalesce else None
         body = await client.executor(SOURCE).call(attempt, key=key, lane=lane)
@@ -348,17 +347,8 @@ class StatsApiClient:
 
     async def _load_people(self, ids: Sequence[int]) -> dict[int, Person]:
         """The loader's batch: one attempt of ``/api/v1/people?personIds=...``."""
-        client = self._client
-        settings = client.settings(SOURCE)
         params = {"personIds": ",".join(str(i) for i in ids)}
-        response = await send(
-            client.http(SOURCE),
-            SOURCE,
-            "GET",
-            "/api/v1/people",
-            params=params,
-            total_timeout_s=settings.timeout.total_s,
-        )
+        response = await send_once(self._client, SOURCE, "/api/v1/people", params=params)
         request = describe_request(response.request)
         people = parse_people(response.content, request=request)
         wanted = set(ids)
@@ -378,7 +368,7 @@ class StatsApiClient:
         if cache is not None:
             hit = await cache.get(key, Person)
             if hit is not None:
-                return hit  # type: ignore[no-any-return]
+                return hit
         person = await self._people_loader().load(pid)
         if cache is not None:
             await cache.set(key, person, kind="reference", type_=Person)

@@ -103,7 +103,7 @@ async def test_client_wires_every_source_and_keeps_it_through_with_options(
             assert isinstance(ex._pause, SharedPause)
             assert isinstance(ex._controller, AimdController)
             assert client.executor("savant")._controller is None
-            copy = client.with_options(timeout=None)
+            copy = client.with_options(retry=None)
             assert copy.coordination is core
             await copy.aclose()
             off = AsyncClient(
