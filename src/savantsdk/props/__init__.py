@@ -6,6 +6,7 @@ Pure numpy, no network.  See ``docs/model.md`` and ``docs/pricing.md``.
 
 from __future__ import annotations
 
+from .._deprecated import renamed
 from ._backtest import (
     BACKTEST_FAMILIES as BACKTEST_FAMILIES,
     BACKTEST_LINES as BACKTEST_LINES,
@@ -82,7 +83,7 @@ from ._matchup import (
     N_OUTCOMES as N_OUTCOMES,
     PITCHER_STABILIZATION as PITCHER_STABILIZATION,
     PLATOON_REGRESSION_PA as PLATOON_REGRESSION_PA,
-    Outcome as Outcome,
+    PACategory as PACategory,
     matchup as matchup,
     regress_platoon as regress_platoon,
     shrink as shrink,
@@ -185,7 +186,7 @@ __all__ = (
     "OddsFormat",
     "OddsType",
     "OnlineReport",
-    "Outcome",
+    "PACategory",
     "PITCHER_STABILIZATION",
     "PITCHER_STATS",
     "PLATOON_REGRESSION_PA",
@@ -261,3 +262,6 @@ __all__ = (
     "to_decimal",
     "with_early_exit",
 )
+
+#: Renamed: one public ``Outcome`` (the executor's); a PA category is ``PACategory``.
+__getattr__ = renamed(__name__, {"Outcome": "PACategory"}, globals())

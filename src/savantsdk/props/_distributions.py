@@ -6,7 +6,7 @@ Conventions (see ``docs/model.md`` for formulas and sources):
   row per player.  Every pmf the module returns has FULL SUPPORT: masses below
   :data:`PMF_FLOOR` (1e-12) are raised to it and the row is renormalised, so no count in
   ``0..max`` has probability zero (a log loss is always finite) and rows sum to 1 within 1e-12.
-* Rates are ``(..., 8)`` per-PA outcome vectors in :class:`~savantsdk.props.Outcome` order.
+* Rates are ``(..., 8)`` per-PA outcome vectors in :class:`~savantsdk.props.PACategory` order.
 * Batter stats: ``X = sum_{i<=N} Y_i``, ``N`` the plate appearances of his lineup slot, ``Y_i``
   i.i.d. per-PA increments; the pmf is ``sum_n P(N=n) q^{*n}``, computed by shifted adds of the
   per-PA kernel ``q`` while accumulating the partial powers ``q^{*n}`` once.
@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
-from ._matchup import N_OUTCOMES, Outcome
+from ._matchup import N_OUTCOMES, PACategory
 
 __all__ = (
     "BATTER_STATS",
@@ -103,22 +103,22 @@ SLOT_PA_TABLE: Final[tuple[tuple[float, float, float, float, float], ...]] = (
 #: later scores (1B, 2B, 3B, BB, HBP; a HR always scores).  Assumed values of the size of the
 #: "runner on 1st/2nd/3rd eventually scores" probabilities, then scaled so a league-average
 #: lineup reproduces the [computed] E[H+R+RBI] by slot (2.05 slot 1 .. 1.71 slot 9).
-HRR_SCORE_PROBABILITY: Final[dict[Outcome, float]] = {
-    Outcome.SINGLE: 0.25,
-    Outcome.DOUBLE: 0.42,
-    Outcome.TRIPLE: 0.62,
-    Outcome.WALK: 0.25,
-    Outcome.HIT_BY_PITCH: 0.25,
+HRR_SCORE_PROBABILITY: Final[dict[PACategory, float]] = {
+    PACategory.SINGLE: 0.25,
+    PACategory.DOUBLE: 0.42,
+    PACategory.TRIPLE: 0.62,
+    PACategory.WALK: 0.25,
+    PACategory.HIT_BY_PITCH: 0.25,
 }
 #: Probability of driving in one run on a non-HR outcome (same calibration as above).  A HR
 #: drives in ``1 + B`` runs, ``B`` the runners on base: P(B = 0, 1, 2, 3) = .57, .29, .11, .03.
-HRR_RBI_PROBABILITY: Final[dict[Outcome, float]] = {
-    Outcome.SINGLE: 0.20,
-    Outcome.DOUBLE: 0.38,
-    Outcome.TRIPLE: 0.55,
-    Outcome.WALK: 0.03,
-    Outcome.HIT_BY_PITCH: 0.03,
-    Outcome.OUT_IN_PLAY: 0.02,
+HRR_RBI_PROBABILITY: Final[dict[PACategory, float]] = {
+    PACategory.SINGLE: 0.20,
+    PACategory.DOUBLE: 0.38,
+    PACategory.TRIPLE: 0.55,
+    PACategory.WALK: 0.03,
+    PACategory.HIT_BY_PITCH: 0.03,
+    PACategory.OUT_IN_PLAY: 0.02,
 }
 _HR_RUNNERS_ON: Final = (0.57, 0.29, 0.11, 0.03)
 #: Share of runs that are earned (MLB ER/R is about 0.92), for the earned-runs approximation.
@@ -563,9 +563,9 @@ def batters_faced_from_history(
 def _hrr_matrix(scale: float) -> FloatArray:
     """``(8, 8)``: per outcome, the pmf of H + R + RBI in that PA over ``0..7``."""
     mat = np.zeros((N_OUTCOMES, 8))
-    for outcome in Outcome:
-        hit = 1 if outcome <= Outcome.HOME_RUN else 0
-        if outcome is Outcome.HOME_RUN:
+    for outcome in PACategory:
+        hit = 1 if outcome <= PACategory.HOME_RUN else 0
+        if outcome is PACategory.HOME_RUN:
             # 1 hit + 1 run + (1 + B) RBI, B = runners on base.
             for b, pb in enumerate(_HR_RUNNERS_ON):
                 mat[outcome, 3 + b] += pb
@@ -640,11 +640,11 @@ def batter_pmfs(
     wanted = _stats(stats, BATTER_STATS, "batter")
     out: dict[Stat, FloatArray] = {}
     bern = {
-        Stat.HITS: r[:, : Outcome.HOME_RUN + 1].sum(axis=1),
-        Stat.SINGLES: r[:, Outcome.SINGLE],
-        Stat.HOME_RUNS: r[:, Outcome.HOME_RUN],
-        Stat.WALKS: r[:, Outcome.WALK],
-        Stat.BATTER_STRIKEOUTS: r[:, Outcome.STRIKEOUT],
+        Stat.HITS: r[:, : PACategory.HOME_RUN + 1].sum(axis=1),
+        Stat.SINGLES: r[:, PACategory.SINGLE],
+        Stat.HOME_RUNS: r[:, PACategory.HOME_RUN],
+        Stat.WALKS: r[:, PACategory.WALK],
+        Stat.BATTER_STRIKEOUTS: r[:, PACategory.STRIKEOUT],
     }
     bern_wanted = [s for s in wanted if s in bern]
     if bern_wanted:
@@ -655,7 +655,7 @@ def batter_pmfs(
             out[st] = stacked[i * n : (i + 1) * n]
     if Stat.TOTAL_BASES in wanted:
         kernel = np.empty((n, 5))
-        kernel[:, 1:] = r[:, : Outcome.HOME_RUN + 1]
+        kernel[:, 1:] = r[:, : PACategory.HOME_RUN + 1]
         kernel[:, 0] = 1.0 - kernel[:, 1:].sum(axis=1)
         out[Stat.TOTAL_BASES] = compound_pmf(kernel, counts)
     if Stat.HITS_RUNS_RBIS in wanted:
@@ -776,13 +776,13 @@ def pitcher_pmfs(
     probs: dict[Stat, FloatArray] = {}
     for st in wanted:
         if st is Stat.PITCHER_STRIKEOUTS:
-            probs[st] = lr[:, :, Outcome.STRIKEOUT]
+            probs[st] = lr[:, :, PACategory.STRIKEOUT]
         elif st is Stat.WALKS_ALLOWED:
-            probs[st] = lr[:, :, Outcome.WALK]
+            probs[st] = lr[:, :, PACategory.WALK]
         elif st is Stat.HITS_ALLOWED:
-            probs[st] = lr[:, :, : Outcome.HOME_RUN + 1].sum(axis=2)
+            probs[st] = lr[:, :, : PACategory.HOME_RUN + 1].sum(axis=2)
         elif st is Stat.EARNED_RUNS:
-            score = lr[:, :, Outcome.HOME_RUN].copy()
+            score = lr[:, :, PACategory.HOME_RUN].copy()
             for outcome, s in HRR_SCORE_PROBABILITY.items():
                 score += lr[:, :, outcome] * s
             probs[st] = np.minimum(_EARNED_SHARE * score, 1.0)
@@ -794,7 +794,7 @@ def pitcher_pmfs(
         )
         out.update({s: stacked[i * n : (i + 1) * n] for i, s in enumerate(bern)})
     if Stat.PITCHER_OUTS in wanted:
-        outs = lr[:, :, Outcome.STRIKEOUT] + lr[:, :, Outcome.OUT_IN_PLAY]
+        outs = lr[:, :, PACategory.STRIKEOUT] + lr[:, :, PACategory.OUT_IN_PLAY]
         double = np.minimum(extra_out_rate, outs)
         kernel = np.stack([1.0 - outs, outs - double, double], axis=2)
         pmf = _cyclic_kernel_mixture(kernel, counts, MAX_OUTS)

@@ -36,7 +36,7 @@ from ._distributions import (
     parse_stat,
     pitcher_pmfs,
 )
-from ._matchup import Outcome
+from ._matchup import PACategory
 from ._rates import BULLPEN, FittedRates
 from ._slate import Slate
 
@@ -121,7 +121,7 @@ def _dispersed(
         mult = float(np.exp(sigma * z - 0.5 * sigma * sigma))
         r = rates.copy()
         new = np.minimum(r[..., outcome] * mult, 0.9)
-        r[..., Outcome.OUT_IN_PLAY] += r[..., outcome] - new
+        r[..., PACategory.OUT_IN_PLAY] += r[..., outcome] - new
         r[..., outcome] = new
         r = np.maximum(r, 0.0)
         r /= r.sum(axis=-1, keepdims=True)
@@ -280,12 +280,12 @@ class EngineResult:
 
 
 _BERNOULLI_OUTCOME: Final = {
-    Stat.WALKS: int(Outcome.WALK),
-    Stat.WALKS_ALLOWED: int(Outcome.WALK),
-    Stat.BATTER_STRIKEOUTS: int(Outcome.STRIKEOUT),
-    Stat.PITCHER_STRIKEOUTS: int(Outcome.STRIKEOUT),
-    Stat.HOME_RUNS: int(Outcome.HOME_RUN),
-    Stat.SINGLES: int(Outcome.SINGLE),
+    Stat.WALKS: int(PACategory.WALK),
+    Stat.WALKS_ALLOWED: int(PACategory.WALK),
+    Stat.BATTER_STRIKEOUTS: int(PACategory.STRIKEOUT),
+    Stat.PITCHER_STRIKEOUTS: int(PACategory.STRIKEOUT),
+    Stat.HOME_RUNS: int(PACategory.HOME_RUN),
+    Stat.SINGLES: int(PACategory.SINGLE),
 }
 
 

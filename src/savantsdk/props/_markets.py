@@ -146,7 +146,7 @@ def lines_from_prizepicks(
                 line=float(proj.line_score),
                 source="prizepicks",
                 team=proj.team,
-                odds_type=OddsType(proj.odds_type.value) if proj.odds_type else OddsType.STANDARD,
+                odds_type=proj.odds_type or OddsType.STANDARD,
                 updated_at=proj.updated_at,
                 start_time=proj.start_time,
                 line_id=proj.id,

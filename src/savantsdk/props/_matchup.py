@@ -1,7 +1,7 @@
 """Per-PA outcome rates: categories, empirical-Bayes shrinkage, platoon regression, log5 matchup.
 
 Every rate vector in :mod:`savantsdk.props` is a float64 array whose LAST axis has length 8, in
-the fixed order of :class:`Outcome`: ``1B, 2B, 3B, HR, BB, HBP, K, OUT`` (OUT = out in play,
+the fixed order of :class:`PACategory`: ``1B, 2B, 3B, HR, BB, HBP, K, OUT`` (OUT = out in play,
 including sacrifices, fielder's choices and reached-on-error).  Leading axes are batch axes:
 ``(n, 8)`` holds ``n`` players or ``n`` batter-pitcher pairs.  Formulas and sources are in
 ``docs/model.md``.
@@ -23,7 +23,7 @@ __all__ = (
     "N_OUTCOMES",
     "PITCHER_STABILIZATION",
     "PLATOON_REGRESSION_PA",
-    "Outcome",
+    "PACategory",
     "matchup",
     "regress_platoon",
     "shrink",
@@ -32,7 +32,7 @@ __all__ = (
 FloatArray = npt.NDArray[np.float64]
 
 
-class Outcome(enum.IntEnum):
+class PACategory(enum.IntEnum):
     """Plate-appearance outcome categories; the value is the index on a rate vector's last axis."""
 
     SINGLE = 0
@@ -45,10 +45,10 @@ class Outcome(enum.IntEnum):
     OUT_IN_PLAY = 7
 
 
-N_OUTCOMES: Final = len(Outcome)
+N_OUTCOMES: Final = len(PACategory)
 
 #: Approximate 2023 MLB per-PA rates (rounded season totals: K 22.7%, BB 8.6%, HBP 1.1%, HR 3.2%,
-#: 2B 4.5%, 3B 0.4%, H/PA .221), in :class:`Outcome` order.  For examples, tests and benchmarks;
+#: 2B 4.5%, 3B 0.4%, H/PA .221), in :class:`PACategory` order.  For examples, tests and benchmarks;
 #: the engine uses league rates computed from the Statcast rows before the game date.
 EXAMPLE_LEAGUE_RATES: Final[tuple[float, ...]] = (
     0.1406,
@@ -61,7 +61,8 @@ EXAMPLE_LEAGUE_RATES: Final[tuple[float, ...]] = (
     0.4550,
 )
 
-#: Regression constants ``M`` (PA of league average added) for hitters, in :class:`Outcome` order.
+#: Regression constants ``M`` (PA of league average added) for hitters, in :class:`PACategory`
+#: order.
 #: 1B..K: beta-binomial MLE on FanGraphs 2017-22 hitter-seasons (MODEL-research §1, computed on the
 #: Probabilaball data set).  OUT has no published constant; it is the complement of the hit and
 #: on-base events, so it takes H/PA's constant (397).
@@ -76,7 +77,7 @@ HITTER_STABILIZATION: Final[tuple[float, ...]] = (
     397.0,
 )
 
-#: Regression constants ``M`` (batters faced) for pitchers, in :class:`Outcome` order.  HR, BB,
+#: Regression constants ``M`` (batters faced) for pitchers, in :class:`PACategory` order.  HR, BB,
 #: HBP, K and OUT (= H/TBF's 415) are beta-binomial MLEs (MODEL-research §1); 1B (670) and 2B/3B
 #: (XBH, 1450) have no MLE and take Carleton's split-half stabilisation points, which are the same
 #: quantity (reliability 0.5 at n = M).

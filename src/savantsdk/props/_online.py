@@ -171,7 +171,7 @@ def _prizepicks_line(line: PlayerLine, stat: Stat) -> MarketLine:
         source="prizepicks",
         player_id=line.mlbam_id,
         team=line.team,
-        odds_type=OddsType(line.odds_type.value) if line.odds_type else OddsType.STANDARD,
+        odds_type=line.odds_type or OddsType.STANDARD,
         updated_at=line.last_update,
         start_time=line.commence_time,
         line_id=line.line_id,

@@ -16,6 +16,7 @@ from typing import Final, Literal
 import attrs
 
 from ..exceptions import ConfigurationError, PropGenerationError
+from ..sources._markets_models import OddsFormat, OddsFormatArg, OddsType
 
 __all__ = (
     "DEFAULT_DEVIG_METHOD",
@@ -49,7 +50,6 @@ __all__ = (
     "to_decimal",
 )
 
-OddsFormat = Literal["american", "decimal"]
 
 # --------------------------------------------------------------------------------------------
 # conversions
@@ -122,7 +122,7 @@ def implied_to_american(probability: float) -> float:
     return -100.0 * p / (1.0 - p) if p >= 0.5 else 100.0 * (1.0 - p) / p
 
 
-def to_decimal(odds: float, odds_format: OddsFormat = "american") -> float:
+def to_decimal(odds: float, odds_format: OddsFormatArg = "american") -> float:
     """Decimal odds from American (default) or decimal odds, validated."""
     if odds_format == "american":
         return american_to_decimal(odds)
@@ -323,7 +323,7 @@ def devig(
     prices: Sequence[float],
     *,
     method: DevigMethod | str = DEFAULT_DEVIG_METHOD,
-    odds_format: OddsFormat = "american",
+    odds_format: OddsFormatArg = "american",
 ) -> DevigResult:
     """Devig one market's prices (e.g. ``[over, under]`` at the same line from the same book)."""
     return devig_implied([1.0 / to_decimal(x, odds_format) for x in prices], method=method)
@@ -334,14 +334,14 @@ def devig(
 
 
 def expected_value(
-    probability: float, odds: float, *, odds_format: OddsFormat = "american"
+    probability: float, odds: float, *, odds_format: OddsFormatArg = "american"
 ) -> float:
     """Expected profit per unit staked: ``p d - 1``."""
     p = _check_unit(probability)
     return p * to_decimal(odds, odds_format) - 1.0
 
 
-def edge(probability: float, odds: float, *, odds_format: OddsFormat = "american") -> float:
+def edge(probability: float, odds: float, *, odds_format: OddsFormatArg = "american") -> float:
     """``p - 1/d``: model probability minus the price's break-even probability (> 0 iff EV > 0)."""
     p = _check_unit(probability)
     return p - 1.0 / to_decimal(odds, odds_format)
@@ -364,7 +364,7 @@ def kelly_fraction(
     probability: float,
     odds: float,
     *,
-    odds_format: OddsFormat = "american",
+    odds_format: OddsFormatArg = "american",
     multiplier: float = DEFAULT_KELLY_MULTIPLIER,
     max_fraction: float = DEFAULT_MAX_KELLY_FRACTION,
 ) -> float:
@@ -471,14 +471,6 @@ def breakeven_probability(entry: EntryType) -> float:
     if f(1.0) <= 0.0:
         raise PropGenerationError(f"{entry} cannot break even (payouts {entry.payouts})")
     return _bisect(f, 0.0, 1.0)
-
-
-class OddsType(enum.StrEnum):
-    """PrizePicks ``odds_type``: standard lines pay the entry table; demon/goblin lines do not."""
-
-    STANDARD = "standard"
-    DEMON = "demon"
-    GOBLIN = "goblin"
 
 
 @attrs.frozen

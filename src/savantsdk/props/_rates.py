@@ -30,7 +30,7 @@ from ._matchup import (
     HITTER_STABILIZATION,
     N_OUTCOMES,
     PITCHER_STABILIZATION,
-    Outcome,
+    PACategory,
     matchup,
     regress_platoon,
     shrink,
@@ -61,19 +61,19 @@ BULLPEN: Final = 0
 
 _HANDS: Final = ("L", "R")
 
-#: :class:`PAOutcome` code -> :class:`Outcome` index; -1 drops the PA from rate estimation
+#: :class:`PAOutcome` code -> :class:`PACategory` index; -1 drops the PA from rate estimation
 #: (intentional walks, catcher's interference and unknown events).
 _OUTCOME_MAP: Final = np.array(
     [
-        Outcome.SINGLE,
-        Outcome.DOUBLE,
-        Outcome.TRIPLE,
-        Outcome.HOME_RUN,
-        Outcome.WALK,
+        PACategory.SINGLE,
+        PACategory.DOUBLE,
+        PACategory.TRIPLE,
+        PACategory.HOME_RUN,
+        PACategory.WALK,
         -1,  # INTENT_WALK
-        Outcome.HIT_BY_PITCH,
-        Outcome.STRIKEOUT,
-        Outcome.OUT_IN_PLAY,
+        PACategory.HIT_BY_PITCH,
+        PACategory.STRIKEOUT,
+        PACategory.OUT_IN_PLAY,
         -1,  # OTHER
     ],
     dtype=np.int64,
@@ -82,7 +82,7 @@ assert len(_OUTCOME_MAP) == len(PAOutcome)
 
 
 def outcome_index(codes: npt.ArrayLike) -> IntArray:
-    """Map :class:`~savantsdk.sources.PAOutcome` codes to :class:`Outcome` indices (-1: not
+    """Map :class:`~savantsdk.sources.PAOutcome` codes to :class:`PACategory` indices (-1: not
     used for rates: intentional walks, catcher's interference, unknown events)."""
     out: IntArray = _OUTCOME_MAP[np.asarray(codes, dtype=np.int64)]
     return out
@@ -276,7 +276,7 @@ class _History:
     pitcher: IntArray
     stand: IntArray  # 0 L, 1 R
     throws: IntArray  # 0 L, 1 R
-    outcome: IntArray  # Outcome index
+    outcome: IntArray  # PACategory index
     age_days: FloatArray
     relief: BoolArray
 
@@ -631,10 +631,10 @@ class CountsPrior:
         arr = np.asarray(ids, dtype=np.int64)
         if role == "batter":
             rows = self.table.batter_rates[_lookup(self.table.batter_ids, arr)]
-            m_k = HITTER_STABILIZATION[Outcome.STRIKEOUT]
+            m_k = HITTER_STABILIZATION[PACategory.STRIKEOUT]
         else:
             rows = self.table.pitcher_rates[_lookup(self.table.pitcher_ids, arr)]
-            m_k = PITCHER_STABILIZATION[Outcome.STRIKEOUT]
+            m_k = PITCHER_STABILIZATION[PACategory.STRIKEOUT]
         n = self.table.history_pa(arr, role=role).astype(np.float64)
         rates = _floor_rates(0.3 * rows[:, 0] + 0.7 * rows[:, 1])
         return rates, self.weight * n / (n + m_k)

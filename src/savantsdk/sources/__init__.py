@@ -1,5 +1,15 @@
-"""Source models and payload parsers (every model can be built from raw bytes offline)."""
+"""Source clients, models and payload parsers (every model can be built from raw bytes offline).
 
+Every name of every upstream is importable from here; a user of one upstream may import from
+its own module instead: :mod:`savantsdk.sources.savant`, :mod:`~savantsdk.sources.statsapi`,
+:mod:`~savantsdk.sources.odds_api`, :mod:`~savantsdk.sources.prizepicks`,
+:mod:`~savantsdk.sources.sportradar` (the same objects).  What is shared by several (the
+``Fetched``/``Freshness`` envelope, ``QuotaStatus``, the merged ``MarketLines``) lives only here.
+Private modules (``_*.py``) may import each other and the package's lower layers (exceptions,
+config, cache, executor, ids, typing), never the client.
+"""
+
+from .._deprecated import renamed
 from ._leaderboards import (
     CustomLeaderboardRow as CustomLeaderboardRow,
     ExitVelocityRow as ExitVelocityRow,
@@ -33,8 +43,8 @@ from ._markets_models import (
     OddsApiErrorBody as OddsApiErrorBody,
     OddsApiEvent as OddsApiEvent,
     OddsFormat as OddsFormat,
+    OddsOutcome as OddsOutcome,
     OddsType as OddsType,
-    Outcome as Outcome,
     PrizePicksPlayer as PrizePicksPlayer,
     Projection as Projection,
     ProjectionBoard as ProjectionBoard,
@@ -237,9 +247,9 @@ __all__ = (
     "OddsApiErrorBody",
     "OddsApiEvent",
     "OddsFormat",
+    "OddsOutcome",
     "OddsType",
     "OddsUsage",
-    "Outcome",
     "PAOutcome",
     "PRIZEPICKS_HEADERS",
     "PRIZEPICKS_STAT_MARKETS",
@@ -334,3 +344,6 @@ __all__ = (
     "read_statcast_csv",
     "sportradar_quota_from_headers",
 )
+
+#: Renamed: one public ``Outcome`` (the executor's); the Odds API price is ``OddsOutcome``.
+__getattr__ = renamed(__name__, {"Outcome": "OddsOutcome"}, globals())

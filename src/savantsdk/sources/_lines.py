@@ -49,6 +49,7 @@ from ._markets_models import (
     MLB_PLAYER_PROP_MARKETS,
     EventOdds,
     OddsFormat,
+    OddsFormatArg,
     OddsType,
     Projection,
     Quota,
@@ -243,7 +244,7 @@ class MarketLines:
         markets: Sequence[str] | str = MLB_PLAYER_PROP_MARKETS,
         regions: Sequence[str] | str | None = ("us",),
         bookmakers: Sequence[str] | str | None = None,
-        odds_format: OddsFormat | Literal["american", "decimal"] = OddsFormat.AMERICAN,
+        odds_format: OddsFormatArg = OddsFormat.AMERICAN,
         sport: str = MLB_SPORT_KEY,
         prizepicks_odds_types: Sequence[OddsType] = (OddsType.STANDARD,),
     ) -> LineSet:
@@ -349,7 +350,7 @@ class MarketLines:
         markets: tuple[str, ...],
         regions: Sequence[str] | str | None,
         bookmakers: Sequence[str] | str | None,
-        odds_format: OddsFormat | Literal["american", "decimal"],
+        odds_format: OddsFormatArg,
     ) -> tuple[list[Fetched[EventOdds]], Exception | None]:
         """Event odds for ``ids``, ``concurrency`` at a time, in input order, and the first
         fallback error (events that failed are left out; once one failed, no new call

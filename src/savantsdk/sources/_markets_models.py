@@ -60,7 +60,7 @@ __all__ = (
     "OddsApiEvent",
     "OddsFormat",
     "OddsType",
-    "Outcome",
+    "OddsOutcome",
     "PrizePicksPlayer",
     "Projection",
     "ProjectionBoard",
@@ -109,7 +109,8 @@ def _dt() -> Any:
 
 
 class OddsType(enum.StrEnum):
-    """PrizePicks line kind: only ``STANDARD`` lines are comparable to a ~50/50 market line.
+    """PrizePicks line kind (``odds_type``): only ``STANDARD`` lines are comparable to a ~50/50
+    market line and pay the entry table.
 
     ``DEMON`` lines are set higher (harder, boosted payout), ``GOBLIN`` lines lower (easier,
     reduced payout).
@@ -304,10 +305,15 @@ def parse_projections(
 
 
 class OddsFormat(enum.StrEnum):
-    """``oddsFormat`` of The Odds API (the payload does not repeat it)."""
+    """How a price is written: ``american`` (+150 / -120) or ``decimal`` (2.50); The Odds
+    API's ``oddsFormat`` (the payload does not repeat it)."""
 
     AMERICAN = "american"
     DECIMAL = "decimal"
+
+
+#: An odds format argument: the enum or its string value.
+OddsFormatArg = OddsFormat | Literal["american", "decimal"]
 
 
 def _odds_format(value: Any) -> OddsFormat | None:
@@ -399,7 +405,7 @@ class OddsApiEvent:
 
 
 @attrs.frozen
-class Outcome:
+class OddsOutcome:
     """A priced outcome.  Player props: ``name`` Over/Under or Yes/No, ``description`` player."""
 
     name: str | None = _str()
@@ -415,7 +421,7 @@ class Market:
 
     key: str
     last_update: datetime | None = _dt()
-    outcomes: tuple[Outcome, ...] = ()
+    outcomes: tuple[OddsOutcome, ...] = ()
 
 
 @attrs.frozen

@@ -30,7 +30,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 import httpx
@@ -47,6 +47,7 @@ from ._markets_models import (
     EventOdds,
     OddsApiEvent,
     OddsFormat,
+    OddsFormatArg,
     Quota,
     Sport,
     estimate_cost,
@@ -74,7 +75,6 @@ _EVENT_ID: Final = re.compile(r"^[0-9a-f]{32}$")
 _SPORT_KEY: Final = re.compile(r"^[a-z0-9_]+$")
 
 T = TypeVar("T")
-OddsFormatArg = OddsFormat | Literal["american", "decimal"]
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ import numpy as np
 from savantsdk.sources import PAOutcome, PlateAppearances, RunnerOuts
 
 LEAGUE = np.array([0.14, 0.045, 0.004, 0.03, 0.085, 0.011, 0.22, 0.465])
-# rate index (Outcome order 1B 2B 3B HR BB HBP K OUT) -> PAOutcome code
+# rate index (PACategory order 1B 2B 3B HR BB HBP K OUT) -> PAOutcome code
 CODES = np.array(
     [
         PAOutcome.SINGLE,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from props_synthetic import LEAGUE, days, season
 
-from savantsdk.props import BATTER_STATS, PITCHER_STATS, Outcome, Stat
+from savantsdk.props import BATTER_STATS, PITCHER_STATS, PACategory, Stat
 from savantsdk.props._backtest import expected_calibration_error
 from savantsdk.props._engine import history_facts, run_engine, tilt_pmf
 from savantsdk.props._rates import LeagueModel, ShrinkageRateModel
@@ -167,7 +167,7 @@ def test_batter_rates_rows_are_probabilities(history) -> None:  # type: ignore[n
     fitted = ShrinkageRateModel().fit(history, _day())
     r = fitted.matchup_rates(np.arange(101, 110), np.full(9, 211))
     np.testing.assert_allclose(r.sum(axis=1), 1.0)
-    assert np.all(r[:, Outcome.STRIKEOUT] > 0.1)
+    assert np.all(r[:, PACategory.STRIKEOUT] > 0.1)
 
 
 @settings(max_examples=40, deadline=None)

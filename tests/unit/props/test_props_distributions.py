@@ -24,7 +24,7 @@ from savantsdk.props import (
     SLOT_PA_TABLE,
     BattersFaced,
     CountDistribution,
-    Outcome,
+    PACategory,
     Stat,
     batter_distribution,
     batter_pmfs,
@@ -224,10 +224,10 @@ def test_batter_pmfs_full_support_and_analytic_means(r: np.ndarray, slots: list[
     hit = r[:, :4].sum(axis=1)
     expected = {
         Stat.HITS: pa_mean * hit,
-        Stat.SINGLES: pa_mean * r[:, Outcome.SINGLE],
-        Stat.HOME_RUNS: pa_mean * r[:, Outcome.HOME_RUN],
-        Stat.WALKS: pa_mean * r[:, Outcome.WALK],
-        Stat.BATTER_STRIKEOUTS: pa_mean * r[:, Outcome.STRIKEOUT],
+        Stat.SINGLES: pa_mean * r[:, PACategory.SINGLE],
+        Stat.HOME_RUNS: pa_mean * r[:, PACategory.HOME_RUN],
+        Stat.WALKS: pa_mean * r[:, PACategory.WALK],
+        Stat.BATTER_STRIKEOUTS: pa_mean * r[:, PACategory.STRIKEOUT],
         Stat.TOTAL_BASES: pa_mean * (r[:, :4] @ np.array([1.0, 2, 3, 4])),
     }
     for stat, pmf in pmfs.items():
@@ -418,8 +418,8 @@ def test_pitcher_pmfs_full_support_and_analytic_means(
     # E[count] = sum_b P(BF=b) sum_{j<b} p_{j mod 9}
     cum = np.zeros((lr.shape[0], bf.size))
     per = {
-        Stat.PITCHER_STRIKEOUTS: lr[:, :, Outcome.STRIKEOUT],
-        Stat.WALKS_ALLOWED: lr[:, :, Outcome.WALK],
+        Stat.PITCHER_STRIKEOUTS: lr[:, :, PACategory.STRIKEOUT],
+        Stat.WALKS_ALLOWED: lr[:, :, PACategory.WALK],
         Stat.HITS_ALLOWED: lr[:, :, :4].sum(axis=2),
     }
     for stat, pmf in pmfs.items():
@@ -436,7 +436,7 @@ def test_pitcher_outs_match_enumeration(lr: np.ndarray, extra: float) -> None:
     """Outs: per batter 0 (reached), 1 or 2 (extra_out_rate) outs, cyclic over a short lineup."""
     lineup = lr[:, :2, :]  # two batters alternate
     bf = np.array([0.1, 0.2, 0.3, 0.25, 0.15])
-    outs = lineup[0, :, Outcome.STRIKEOUT] + lineup[0, :, Outcome.OUT_IN_PLAY]
+    outs = lineup[0, :, PACategory.STRIKEOUT] + lineup[0, :, PACategory.OUT_IN_PLAY]
     kernels = [np.array([1 - o, o - min(extra, o), min(extra, o)]) for o in outs]
     brute = np.zeros(9)
     for b, pb in enumerate(bf):
@@ -455,7 +455,9 @@ def test_pitcher_outs_mean() -> None:
     lr = rng.dirichlet(LEAGUE * 300, size=(3, 9))
     bf = bf_pmf(20.0, 3.0)[0]
     got = pitcher_pmfs(lr, bf, stats=["pitcher_outs"], inning_end_weight=0.0)
-    per_bf = lr[:, :, Outcome.STRIKEOUT] + lr[:, :, Outcome.OUT_IN_PLAY] + DEFAULT_EXTRA_OUT_RATE
+    per_bf = (
+        lr[:, :, PACategory.STRIKEOUT] + lr[:, :, PACategory.OUT_IN_PLAY] + DEFAULT_EXTRA_OUT_RATE
+    )
     cum = np.zeros((3, bf.size))
     cum[:, 1:] = np.cumsum(per_bf[:, np.arange(bf.size - 1) % 9], axis=1)
     assert np.allclose(mean(got[Stat.PITCHER_OUTS]), cum @ bf, atol=1e-6)
@@ -465,8 +467,8 @@ def test_pitcher_strikeouts_match_simulation_with_lineup_order() -> None:
     rng = np.random.default_rng(SEED)
     k_rates = np.linspace(0.10, 0.40, 9)  # order matters: top of the order strikes out least
     lr = np.tile(LEAGUE, (9, 1))
-    lr[:, Outcome.STRIKEOUT] = k_rates
-    lr[:, Outcome.OUT_IN_PLAY] = 1 - (lr.sum(axis=1) - lr[:, Outcome.OUT_IN_PLAY])
+    lr[:, PACategory.STRIKEOUT] = k_rates
+    lr[:, PACategory.OUT_IN_PLAY] = 1 - (lr.sum(axis=1) - lr[:, PACategory.OUT_IN_PLAY])
     bf = bf_pmf(22.0, 4.0)[0]
     d = pitcher_distribution(lr, "pitcher_strikeouts", bf=bf)
     starts = 200_000

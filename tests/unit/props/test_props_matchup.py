@@ -1,4 +1,4 @@
-"""Outcome categories, shrinkage, platoon regression and the multinomial log5 matchup."""
+"""PACategory categories, shrinkage, platoon regression and the multinomial log5 matchup."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from savantsdk.props import (
     HITTER_STABILIZATION,
     N_OUTCOMES,
     PITCHER_STABILIZATION,
-    Outcome,
+    PACategory,
     matchup,
     regress_platoon,
     shrink,
@@ -30,7 +30,7 @@ def rate_vectors(draw: st.DrawFn, rows: int = 1) -> np.ndarray:
 
 
 def test_outcome_order_is_fixed() -> None:
-    assert [o.name for o in Outcome] == [
+    assert [o.name for o in PACategory] == [
         "SINGLE",
         "DOUBLE",
         "TRIPLE",
@@ -40,14 +40,14 @@ def test_outcome_order_is_fixed() -> None:
         "STRIKEOUT",
         "OUT_IN_PLAY",
     ]
-    assert [int(o) for o in Outcome] == list(range(8))
+    assert [int(o) for o in PACategory] == list(range(8))
     assert N_OUTCOMES == 8
     assert sum(EXAMPLE_LEAGUE_RATES) == pytest.approx(1.0, abs=1e-12)
     assert len(HITTER_STABILIZATION) == len(PITCHER_STABILIZATION) == 8
     # K stabilises fastest for both, HR much slower for pitchers (MODEL-research §1).
-    assert HITTER_STABILIZATION[Outcome.STRIKEOUT] == 53
-    assert PITCHER_STABILIZATION[Outcome.STRIKEOUT] == 78
-    assert PITCHER_STABILIZATION[Outcome.HOME_RUN] == 943
+    assert HITTER_STABILIZATION[PACategory.STRIKEOUT] == 53
+    assert PITCHER_STABILIZATION[PACategory.STRIKEOUT] == 78
+    assert PITCHER_STABILIZATION[PACategory.HOME_RUN] == 943
 
 
 def test_log5_reduces_to_the_classic_two_outcome_formula() -> None:
@@ -58,11 +58,11 @@ def test_log5_reduces_to_the_classic_two_outcome_formula() -> None:
 
     def two(k: float) -> np.ndarray:
         v = vec.copy()
-        v[Outcome.STRIKEOUT] = k
-        v[Outcome.OUT_IN_PLAY] = 1 - k - 6 * tiny
+        v[PACategory.STRIKEOUT] = k
+        v[PACategory.OUT_IN_PLAY] = 1 - k - 6 * tiny
         return v
 
-    got = matchup(two(b), two(p), two(lg))[Outcome.STRIKEOUT]
+    got = matchup(two(b), two(p), two(lg))[PACategory.STRIKEOUT]
 
     def odds(x: float) -> float:
         return x / (1 - x)
@@ -100,9 +100,9 @@ def test_matchup_park_and_weights() -> None:
     neutral = matchup(b, LEAGUE, LEAGUE, park=np.ones(8))
     assert np.allclose(neutral, b / b.sum())
     park = np.ones(8)
-    park[Outcome.HOME_RUN] = 1.2
+    park[PACategory.HOME_RUN] = 1.2
     hr_park = matchup(b, LEAGUE, LEAGUE, park=park)
-    assert hr_park[Outcome.HOME_RUN] > neutral[Outcome.HOME_RUN]
+    assert hr_park[PACategory.HOME_RUN] > neutral[PACategory.HOME_RUN]
     odds_ratio = (hr_park[3] / hr_park[0]) / (neutral[3] / neutral[0])
     assert odds_ratio == pytest.approx(1.2)
     # weights 0 ignore the batter entirely
@@ -153,11 +153,11 @@ def test_shrink_moves_toward_observed_with_sample_size() -> None:
     gaps = []
     for n in (0, 50, 500, 5000, 500_000):
         counts = LEAGUE * n
-        counts = counts * (1 - k_rate) / (1 - LEAGUE[Outcome.STRIKEOUT])
-        counts[Outcome.STRIKEOUT] = k_rate * n
-        gaps.append(abs(shrink(counts, n, LEAGUE)[Outcome.STRIKEOUT] - k_rate))
+        counts = counts * (1 - k_rate) / (1 - LEAGUE[PACategory.STRIKEOUT])
+        counts[PACategory.STRIKEOUT] = k_rate * n
+        gaps.append(abs(shrink(counts, n, LEAGUE)[PACategory.STRIKEOUT] - k_rate))
     assert gaps == sorted(gaps, reverse=True)
-    assert gaps[0] == pytest.approx(k_rate - LEAGUE[Outcome.STRIKEOUT])
+    assert gaps[0] == pytest.approx(k_rate - LEAGUE[PACategory.STRIKEOUT])
     assert gaps[-1] < 1e-3
 
 

@@ -11,7 +11,7 @@ import pytest
 from props_synthetic import LEAGUE, days, make_pas, season
 
 from savantsdk.exceptions import PropGenerationError
-from savantsdk.props import Outcome
+from savantsdk.props import PACategory
 from savantsdk.props._rates import (
     BULLPEN,
     RATE_MODELS,
@@ -26,7 +26,7 @@ from savantsdk.props._rates import (
 )
 from savantsdk.sources import PAOutcome
 
-K = Outcome.STRIKEOUT
+K = PACategory.STRIKEOUT
 START = dt.date(2024, 4, 1)
 
 
@@ -201,7 +201,7 @@ def test_naive_model_uses_raw_rates() -> None:
 
 def test_outcome_index_drops_ibb_and_other() -> None:
     codes = [PAOutcome.SINGLE, PAOutcome.INTENT_WALK, PAOutcome.WALK, PAOutcome.OTHER]
-    assert outcome_index(codes).tolist() == [Outcome.SINGLE, -1, Outcome.WALK, -1]
+    assert outcome_index(codes).tolist() == [PACategory.SINGLE, -1, PACategory.WALK, -1]
 
 
 def test_registry() -> None:

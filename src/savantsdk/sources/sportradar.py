@@ -1,0 +1,45 @@
+"""SportRadar MLB: schedule, game summary, play-by-play and quota headers.
+
+Everything a user of this upstream imports, in one place (the same objects as in
+:mod:`savantsdk.sources`)::
+
+    from savantsdk.sources.sportradar import ...
+"""
+
+from __future__ import annotations
+
+from ._sportradar import (
+    SportradarClient as SportradarClient,
+)
+from ._sportradar_models import (
+    SportradarAtBat as SportradarAtBat,
+    SportradarGame as SportradarGame,
+    SportradarHitting as SportradarHitting,
+    SportradarPitch as SportradarPitch,
+    SportradarPitching as SportradarPitching,
+    SportradarPlayer as SportradarPlayer,
+    SportradarQuota as SportradarQuota,
+    SportradarSchedule as SportradarSchedule,
+    SportradarTeam as SportradarTeam,
+    parse_sportradar_game_summary as parse_sportradar_game_summary,
+    parse_sportradar_play_by_play as parse_sportradar_play_by_play,
+    parse_sportradar_schedule as parse_sportradar_schedule,
+    sportradar_quota_from_headers as sportradar_quota_from_headers,
+)
+
+__all__ = (
+    "SportradarAtBat",
+    "SportradarClient",
+    "SportradarGame",
+    "SportradarHitting",
+    "SportradarPitch",
+    "SportradarPitching",
+    "SportradarPlayer",
+    "SportradarQuota",
+    "SportradarSchedule",
+    "SportradarTeam",
+    "parse_sportradar_game_summary",
+    "parse_sportradar_play_by_play",
+    "parse_sportradar_schedule",
+    "sportradar_quota_from_headers",
+)
