@@ -703,7 +703,7 @@ async def test_same_seed_serves_identical_bytes(client) -> None:  # type: ignore
 
 
 async def test_the_sdk_parsers_read_the_fake_payloads(fake, client) -> None:  # type: ignore[no-untyped-def]
-    from savantsdk.sources import _markets_models as mm, _statcast_csv as sc, _statsapi_models as sm
+    from savantsdk.sources import _markets_models as mm, _statcast_csv as sc, statsapi as sm
 
     st = fake.base_urls["statsapi"]
     game = fake.league.games_on(fake.league.dates[0])[0]

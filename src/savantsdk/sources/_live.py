@@ -23,7 +23,7 @@ from ..exceptions import ConfigurationError, SavantError, SourceDecodeError
 from ..executor import Lane
 from ._parse import decode_json, expect_dict, structure_payload
 from ._quality import Fetched, Freshness, utc_from_timestamp
-from ._statsapi_models import (
+from ._statsapi_feed import (
     GameFeed,
     apply_json_patch,
     parse_diff_patch,

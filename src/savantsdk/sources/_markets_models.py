@@ -34,12 +34,16 @@ from .._memo import IdentityMemo
 from ..exceptions import ConfigurationError, SourceDecodeError
 from ._parse import (
     as_dict,
+    bool_field as _bool,
+    datetime_field as _dt,
     decode_json,
     expect_dict,
     expect_list,
+    float_field as _float,
+    int_field as _int,
+    str_field as _str,
     structure_payload,
     to_bool,
-    to_datetime,
     to_float,
     to_int,
     to_str,
@@ -83,26 +87,6 @@ ODDS_API: Final = "odds_api"
 
 #: PrizePicks ``league_id`` of MLB (231 is the live-game board "MLBLIVE").
 MLB_LEAGUE_ID: Final = 2
-
-
-def _int() -> Any:
-    return attrs.field(default=None, converter=to_int)
-
-
-def _float() -> Any:
-    return attrs.field(default=None, converter=to_float)
-
-
-def _str() -> Any:
-    return attrs.field(default=None, converter=to_str)
-
-
-def _bool() -> Any:
-    return attrs.field(default=None, converter=to_bool)
-
-
-def _dt() -> Any:
-    return attrs.field(default=None, converter=to_datetime)
 
 
 # =========================================================================== PrizePicks

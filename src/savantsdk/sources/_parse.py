@@ -28,12 +28,18 @@ from ..exceptions import SourceDecodeError
 
 __all__ = (
     "as_dict",
+    "bool_field",
+    "date_field",
+    "datetime_field",
     "decode_json",
     "expect_dict",
     "expect_list",
+    "float_field",
     "innings_to_outs",
+    "int_field",
     "outs_to_innings",
     "register_camel_case",
+    "str_field",
     "structure_payload",
     "to_bool",
     "to_date",
@@ -311,3 +317,38 @@ def register_camel_case(*classes: type[Any]) -> None:
 def as_dict(value: Any) -> dict[str, Any]:
     """``value`` if it is a dict, else an empty dict (for optional sub-objects)."""
     return value if isinstance(value, dict) else {}
+
+
+# ------------------------------------------------------------------ optional model fields
+# Every upstream model field is optional (None when absent or a placeholder) and coerced by one
+# of the converters above; ``key`` renames the payload's key where camelCase would be wrong.
+
+
+def int_field() -> Any:
+    """An optional ``int`` field (``to_int``)."""
+    return attrs.field(default=None, converter=to_int)
+
+
+def float_field() -> Any:
+    """An optional ``float`` field (``to_float``)."""
+    return attrs.field(default=None, converter=to_float)
+
+
+def str_field(key: str | None = None) -> Any:
+    """An optional ``str`` field (``to_str``), read from payload key ``key`` if given."""
+    return attrs.field(default=None, converter=to_str, metadata={"key": key} if key else {})
+
+
+def bool_field() -> Any:
+    """An optional ``bool`` field (``to_bool``)."""
+    return attrs.field(default=None, converter=to_bool)
+
+
+def date_field(key: str | None = None) -> Any:
+    """An optional ``date`` field (``to_date``), read from payload key ``key`` if given."""
+    return attrs.field(default=None, converter=to_date, metadata={"key": key} if key else {})
+
+
+def datetime_field() -> Any:
+    """An optional aware ``datetime`` field (``to_datetime``)."""
+    return attrs.field(default=None, converter=to_datetime)

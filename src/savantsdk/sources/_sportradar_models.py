@@ -26,12 +26,12 @@ from ._parse import (
     decode_json,
     expect_dict,
     expect_list,
+    float_field as _float,
+    int_field as _int,
+    str_field as _str,
     structure_payload,
     to_date,
     to_datetime,
-    to_float,
-    to_int,
-    to_str,
 )
 
 __all__ = (
@@ -51,18 +51,6 @@ __all__ = (
 )
 
 SOURCE: Final = "sportradar"
-
-
-def _int() -> Any:
-    return attrs.field(default=None, converter=to_int)
-
-
-def _float() -> Any:
-    return attrs.field(default=None, converter=to_float)
-
-
-def _str() -> Any:
-    return attrs.field(default=None, converter=to_str)
 
 
 @attrs.frozen

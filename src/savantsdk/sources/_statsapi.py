@@ -38,9 +38,13 @@ from ._quality import (
     check_required,
     utc_from_timestamp,
 )
+from ._statsapi_feed import (
+    GameFeed,
+    parse_game_feed,
+    validate_feed,
+)
 from ._statsapi_models import (
     Boxscore,
-    GameFeed,
     LineupPlayer,
     Person,
     Roster,
@@ -49,13 +53,11 @@ from ._statsapi_models import (
     StatGroup,
     Team,
     parse_boxscore,
-    parse_game_feed,
     parse_people,
     parse_player_stats,
     parse_roster,
     parse_schedule,
     parse_teams,
-    validate_feed,
 )
 
 __all__ = ("GameLineups", "LineupSource", "StatsApiClient")

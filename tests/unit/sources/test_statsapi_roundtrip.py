@@ -24,6 +24,7 @@ from savantsdk import _serde
 from savantsdk.sources import (
     _markets_models as markets,
     _sportradar_models as sportradar,
+    _statsapi_feed as statsapi_feed,
     _statsapi_models as statsapi,
     parse_boxscore,
     parse_event_odds,
@@ -35,7 +36,7 @@ from savantsdk.sources import (
 MODELS = sorted(
     {
         obj
-        for module in (statsapi, markets, sportradar)
+        for module in (statsapi, statsapi_feed, markets, sportradar)
         for obj in vars(module).values()
         if isinstance(obj, type) and attrs.has(obj) and obj.__module__ == module.__name__
     },
@@ -105,8 +106,10 @@ def test_every_model_is_frozen_attrs() -> None:
 
 def test_every_stats_api_model_uses_camel_case_keys() -> None:
     # A Stats API model missing from the camelCase registration would silently read nothing.
-    mine = {cls for cls in MODELS if cls.__module__ == statsapi.__name__}
-    assert mine == set(statsapi._MODELS)
+    for module in (statsapi, statsapi_feed):
+        mine = {cls for cls in MODELS if cls.__module__ == module.__name__}
+        assert mine == set(module._MODELS), module.__name__
+    assert len(statsapi_feed._MODELS) == 24
     line = _serde.unstructure(statsapi.StatLine(strike_outs=5, innings_pitched=1.0))
     assert (line["strikeOuts"], line["inningsPitched"], line["outs"]) == (5, 1.0, 3)
     status = _serde.unstructure(statsapi.GameStatus(start_time_tbd=True))
