@@ -6,6 +6,8 @@ Pure numpy, no network.  See ``docs/model.md`` and ``docs/pricing.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .._deprecated import renamed
 from ._backtest import (
     BACKTEST_FAMILIES as BACKTEST_FAMILIES,
@@ -264,4 +266,5 @@ __all__ = (
 )
 
 #: Renamed: one public ``Outcome`` (the executor's); a PA category is ``PACategory``.
-__getattr__ = renamed(__name__, {"Outcome": "PACategory"}, globals())
+if not TYPE_CHECKING:  # type checkers see only the new names (the old ones fail there)
+    __getattr__ = renamed(__name__, {"Outcome": "PACategory"}, globals())
