@@ -9,7 +9,7 @@ from pathlib import Path
 
 from savantsdk.props._online import _last_lineups
 from savantsdk.sources import PlateAppearances, game_starts, ingest_statcast
-from savantsdk.sources._savant import savant_team
+from savantsdk.sources._savant_results import savant_team
 
 
 def _reference(pas: PlateAppearances, day: dt.date) -> dict[str, tuple[int, ...]]:

@@ -39,7 +39,7 @@ from savantsdk.sources import (
     read_statcast_csv,
 )
 from savantsdk.sources._lines import PRIZEPICKS_STAT_MARKETS, LineSet, _pp_line
-from savantsdk.sources._savant import StatcastResult
+from savantsdk.sources._savant_results import StatcastResult
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DataFile = Callable[[str], Path]

@@ -26,7 +26,7 @@ from savantsdk.props._backtest import BacktestReport, backtest
 from savantsdk.props._generate import generate_from_statcast
 from savantsdk.props._markets import read_lines_file
 from savantsdk.sources import PlateAppearances, StatcastTable, ingest_statcast, read_statcast_csv
-from savantsdk.sources._savant import StatcastResult
+from savantsdk.sources._savant_results import StatcastResult
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

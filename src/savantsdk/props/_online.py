@@ -44,7 +44,7 @@ from ..ids import canonical_team
 from ..sources import PlateAppearances, ingest_statcast
 from ..sources._partial import check_errors, describe_error
 from ..sources._plate_appearances import game_bounds, game_start
-from ..sources._savant import savant_team
+from ..sources._savant_results import savant_team
 from ._distributions import Stat
 from ._markets import ODDS_API_MARKETS, MarketLine
 from ._pricing import OddsType

@@ -29,9 +29,9 @@ from ._plate_appearances import (
     ingest_statcast as ingest_statcast,
     ingest_statcast_files as ingest_statcast_files,
 )
-from ._savant import (
+from ._savant import SavantClient as SavantClient
+from ._savant_results import (
     SAVANT_TEAMS as SAVANT_TEAMS,
-    SavantClient as SavantClient,
     StatcastResult as StatcastResult,
 )
 from ._statcast_csv import (

@@ -37,7 +37,7 @@ from savantsdk.exceptions import (
     UnauthorizedError,
 )
 from savantsdk.sources import SavantClient, StatcastResult, StatcastTable, parse_statcast_csv
-from savantsdk.sources._savant import dedupe_pitches
+from savantsdk.sources._savant_results import dedupe_pitches
 from savantsdk.testing import no_backoff
 
 DataFile = Callable[[str], Path]
