@@ -17,17 +17,13 @@ from ._keys import (
 )
 from ._memory import MemoryCache as MemoryCache
 from ._metrics import CacheStats as CacheStats
-from ._policy import (
-    DEFAULT_TTLS as DEFAULT_TTLS,
-    Cache as Cache,
-    Ttl as Ttl,
-    TtlPolicy as TtlPolicy,
-)
+from ._policy import Cache as Cache
 from ._protocols import (
     InvalidatingBackend as InvalidatingBackend,
     LockingBackend as LockingBackend,
 )
 from ._tiered import TieredCache as TieredCache
+from ._ttl import DEFAULT_TTLS as DEFAULT_TTLS, Ttl as Ttl, TtlPolicy as TtlPolicy
 
 if _TYPE_CHECKING:
     from ._redis import RedisCache as RedisCache

@@ -40,8 +40,6 @@ from ._distributions import (
     discrete_normal_pmf as discrete_normal_pmf,
     line_probabilities as line_probabilities,
     parse_stat as parse_stat,
-    pitcher_distribution as pitcher_distribution,
-    pitcher_pmfs as pitcher_pmfs,
     poisson_binomial_mixture as poisson_binomial_mixture,
     poisson_binomial_pmf as poisson_binomial_pmf,
     slot_pa_pmf as slot_pa_pmf,
@@ -94,6 +92,10 @@ from ._online import (
     OnlineReport as OnlineReport,
     PropsClient as PropsClient,
     lines_from_lineset as lines_from_lineset,
+)
+from ._pitcher_pmfs import (
+    pitcher_distribution as pitcher_distribution,
+    pitcher_pmfs as pitcher_pmfs,
 )
 from ._pricing import (
     DEFAULT_DEVIG_METHOD as DEFAULT_DEVIG_METHOD,

@@ -34,9 +34,9 @@ from ._distributions import (
     batters_faced_from_history,
     bf_pmf,
     parse_stat,
-    pitcher_pmfs,
 )
 from ._matchup import PACategory
+from ._pitcher_pmfs import pitcher_pmfs
 from ._rates import BULLPEN, FittedRates
 from ._slate import Slate
 
