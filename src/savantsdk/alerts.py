@@ -67,6 +67,8 @@ _DEFAULT_INTERVAL_S: Final = 30.0
 
 
 class AlertState(enum.StrEnum):
+    """Whether an alert rule is ``firing`` or has ``resolved`` (what a hook receives)."""
+
     FIRING = "firing"
     RESOLVED = "resolved"
 

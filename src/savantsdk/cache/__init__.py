@@ -1,5 +1,8 @@
 """savantsdk's cache: byte backends (memory, Redis, tiered) under one typed policy front.
 
+Imports only the bottom layer (``exceptions``, ``_config``, ``typing``, ``_clock``,
+``_redact``); the sources and the client build on it.
+
 See ``docs/caching.md``.  Backends move bytes; :class:`Cache` holds serialization, TTLs by
 data kind, single-flight loading (across processes too, with ``lock_ttl_s``),
 stale-while-revalidate and stale-on-error; a ``TieredCache`` over Redis keeps every process's

@@ -3,7 +3,8 @@
 Rate limit with priority lanes, bounded concurrency, retries with backoff and full jitter,
 a circuit breaker, request coalescing, micro-batching (:class:`Loader`), ``map`` with one
 :class:`Outcome` per input (:class:`BatchResult`), and per-source metrics.  See
-``docs/executor.md``.
+``docs/executor.md``.  Imports only the bottom layer (``exceptions``, ``_config``,
+``typing``, ``_clock``, ``_http``, ``_redact``); coordination, sources and the client build on it.
 """
 
 from ._backoff import backoff_ceiling as backoff_ceiling, compute_backoff as compute_backoff

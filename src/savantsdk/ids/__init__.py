@@ -1,4 +1,8 @@
-"""Player identity across sources: names and team abbreviations -> MLBAM ids."""
+"""Player identity across sources: names and team abbreviations -> MLBAM ids.
+
+Its team codes and name normalisers sit below the sources and the prop engine (both use
+them); the resolver reads Stats API people and may load a season through a
+:class:`~savantsdk.typing.SourceContext` it is handed."""
 
 from ._names import (
     NICKNAMES as NICKNAMES,

@@ -1,7 +1,9 @@
 """The prop engine: rate models, log5 matchups, count distributions, pricing, the slate
 generator and the walk-forward backtest.
 
-Pure numpy, no network.  See ``docs/model.md`` and ``docs/pricing.md``.
+The engine itself is pure numpy, no network; ``client.props`` (:class:`PropsClient`) feeds it
+from the source clients.  Builds on ``sources`` and ``ids``; only the client and the CLI import
+it.  See ``docs/model.md`` and ``docs/pricing.md``.
 """
 
 from __future__ import annotations

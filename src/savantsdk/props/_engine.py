@@ -273,6 +273,9 @@ class PlayerBlock:
 
 @attrs.frozen(eq=False)
 class EngineResult:
+    """The engine's output for a slate: per-batter and per-pitcher distributions, with the rate
+    model's name and version that produced them."""
+
     batters: PlayerBlock
     pitchers: PlayerBlock
     model_name: str

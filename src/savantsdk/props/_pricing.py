@@ -391,6 +391,8 @@ def kelly_fraction(
 
 
 class EntryKind(enum.StrEnum):
+    """A PrizePicks entry: ``power`` (every leg must hit) or ``flex`` (pays on most legs)."""
+
     POWER = "power"
     FLEX = "flex"
 

@@ -410,6 +410,8 @@ class Market:
 
 @attrs.frozen
 class Bookmaker:
+    """One sportsbook's markets for an event (``key`` like ``draftkings``, ``last_update``)."""
+
     key: str
     title: str | None = _str()
     last_update: datetime | None = _dt()

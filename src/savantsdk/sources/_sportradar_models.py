@@ -247,6 +247,9 @@ class SportradarLineupEntry:
 
 @attrs.frozen
 class SportradarTeam:
+    """A team in a SportRadar game: score line (runs, hits, errors), record, pitchers, lineup,
+    players and team statistics."""
+
     id: str
     name: str | None = _str()
     market: str | None = _str()
@@ -302,6 +305,9 @@ class SportradarPitch:
 
 @attrs.frozen
 class SportradarAtBat:
+    """One plate appearance of a SportRadar play-by-play: hitter, pitcher, hands, and its pitch
+    events."""
+
     id: str | None = _str()
     hitter_id: str | None = _str()
     pitcher_id: str | None = _str()

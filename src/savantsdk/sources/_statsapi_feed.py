@@ -102,6 +102,8 @@ class FeedMetaData:
 
 @attrs.frozen
 class GameInfo:
+    """A feed's ``gameData.game``: ``pk``, game type, doubleheader flag and game number, season."""
+
     pk: int | None = _int()
     type: str | None = _str()
     double_header: str | None = _str()
@@ -112,6 +114,8 @@ class GameInfo:
 
 @attrs.frozen
 class GameDateTime:
+    """When a game is played: ``date_time`` (UTC first pitch), ``official_date``, day or night."""
+
     date_time: datetime | None = _dt()
     original_date: date | None = _date()
     official_date: date | None = _date()
@@ -122,18 +126,25 @@ class GameDateTime:
 
 @attrs.frozen
 class FeedTeams:
+    """The away and home :class:`~savantsdk.sources.Team` of a feed's ``gameData``."""
+
     away: Team | None = None
     home: Team | None = None
 
 
 @attrs.frozen
 class ProbablePitchers:
+    """The announced probable starters of a game (away and home)."""
+
     away: PersonRef | None = None
     home: PersonRef | None = None
 
 
 @attrs.frozen
 class GameData:
+    """A feed's ``gameData``: the game, its date and time, status, teams, players, venue and
+    probable pitchers."""
+
     game: GameInfo = attrs.field(factory=GameInfo)
     date_time: GameDateTime = attrs.field(factory=GameDateTime, metadata=_k("datetime"))
     status: GameStatus = attrs.field(factory=GameStatus)
@@ -163,6 +174,9 @@ class PlayResult:
 
 @attrs.frozen
 class PlayAbout:
+    """Where a play stands in the game: at-bat index, inning and half, times, complete,
+    scoring."""
+
     at_bat_index: int | None = _int()
     half_inning: str | None = _str()
     is_top_inning: bool | None = _bool()
@@ -175,6 +189,8 @@ class PlayAbout:
 
 @attrs.frozen
 class PlayCount:
+    """Balls, strikes and outs at the end of a play (or event)."""
+
     balls: int | None = _int()
     strikes: int | None = _int()
     outs: int | None = _int()
@@ -182,6 +198,8 @@ class PlayCount:
 
 @attrs.frozen
 class Matchup:
+    """Who faced whom in a plate appearance, with the batter's side and pitcher's hand."""
+
     batter: PersonRef | None = None
     pitcher: PersonRef | None = None
     bat_side: CodeDescription | None = None
@@ -190,6 +208,8 @@ class Matchup:
 
 @attrs.frozen
 class PitchDetails:
+    """A pitch's call and type: code, description, pitch type, in play / strike / ball."""
+
     code: str | None = _str()
     description: str | None = _str()
     pitch_type: CodeDescription | None = attrs.field(default=None, metadata=_k("type"))
@@ -200,6 +220,8 @@ class PitchDetails:
 
 @attrs.frozen
 class PitchData:
+    """A pitch's physics: start and end speed (mph), zone, release extension."""
+
     start_speed: float | None = _float()
     end_speed: float | None = _float()
     zone: int | None = _int()
@@ -208,6 +230,8 @@ class PitchData:
 
 @attrs.frozen
 class HitData:
+    """A batted ball: exit velocity (``launch_speed``), launch angle, distance, trajectory."""
+
     launch_speed: float | None = _float()
     launch_angle: float | None = _float()
     total_distance: float | None = _float()
@@ -229,6 +253,9 @@ class PlayEvent:
 
 @attrs.frozen
 class Play:
+    """One plate appearance of a feed or play-by-play: result, context, count, matchup and its
+    pitch and action events."""
+
     result: PlayResult = attrs.field(factory=PlayResult)
     about: PlayAbout = attrs.field(factory=PlayAbout)
     count: PlayCount | None = None
@@ -252,6 +279,8 @@ class Plays:
 
 @attrs.frozen
 class LinescoreTeam:
+    """One team's totals in a linescore (runs, hits, errors, left on base)."""
+
     runs: int | None = _int()
     hits: int | None = _int()
     errors: int | None = _int()
@@ -260,6 +289,8 @@ class LinescoreTeam:
 
 @attrs.frozen
 class Inning:
+    """One inning of a linescore: its number and each team's runs, hits and errors in it."""
+
     num: int | None = _int()
     ordinal_num: str | None = _str()
     home: LinescoreTeam | None = None
@@ -268,12 +299,16 @@ class Inning:
 
 @attrs.frozen
 class LinescoreTeams:
+    """The away and home :class:`LinescoreTeam` totals (also per :class:`Inning`)."""
+
     home: LinescoreTeam | None = None
     away: LinescoreTeam | None = None
 
 
 @attrs.frozen
 class Linescore:
+    """The game's linescore: inning state, per-inning lines, team totals, and the count."""
+
     current_inning: int | None = _int()
     current_inning_ordinal: str | None = _str()
     inning_state: str | None = _str()
@@ -290,6 +325,8 @@ class Linescore:
 
 @attrs.frozen
 class Decisions:
+    """The pitchers of record of a finished game: ``winner``, ``loser``, ``save``."""
+
     winner: PersonRef | None = None
     loser: PersonRef | None = None
     save: PersonRef | None = None
@@ -297,6 +334,8 @@ class Decisions:
 
 @attrs.frozen
 class LiveData:
+    """A feed's ``liveData``: plays, linescore, boxscore and decisions."""
+
     plays: Plays = attrs.field(factory=Plays)
     linescore: Linescore | None = None
     boxscore: Boxscore | None = None

@@ -131,6 +131,8 @@ class PersonRef:
 
 @attrs.frozen
 class Position:
+    """A fielding position: code (``"1"``..``"10"``), name, type, abbreviation (``"SS"``)."""
+
     code: str | None = _str()
     name: str | None = _str()
     type: str | None = _str()
@@ -165,6 +167,8 @@ class GameStatus:
 
 @attrs.frozen
 class LeagueRecord:
+    """A team's win-loss record (``pct`` as a float)."""
+
     wins: int | None = _int()
     losses: int | None = _int()
     pct: float | None = _float()
@@ -185,12 +189,16 @@ class ScheduleTeam:
 
 @attrs.frozen
 class ScheduleTeams:
+    """The away and home :class:`ScheduleTeam` of a scheduled game."""
+
     away: ScheduleTeam | None = None
     home: ScheduleTeam | None = None
 
 
 @attrs.frozen
 class LineupPlayer:
+    """A player in a posted lineup (schedule ``hydrate=lineups``), in batting order."""
+
     id: int
     full_name: str | None = _str()
     primary_position: Position | None = None
@@ -237,6 +245,8 @@ class ScheduleGame:
 
 @attrs.frozen
 class ScheduleDate:
+    """One date of a schedule with its games."""
+
     day: date | None = _date("date")
     total_games: int | None = _int()
     games: tuple[ScheduleGame, ...] = ()
@@ -355,6 +365,8 @@ class StatLine:
 
 @attrs.frozen
 class GameRef:
+    """A reference to a game from a stat split: ``game_pk``, game number, day or night."""
+
     game_pk: int | None = _int()
     game_number: int | None = _int()
     day_night: str | None = _str()
@@ -384,6 +396,8 @@ class StatSplit:
 
 @attrs.frozen
 class DisplayName:
+    """A display name object (a stat group's ``type`` or ``group``, e.g. ``gameLog``)."""
+
     display_name: str | None = _str()
 
 
@@ -459,6 +473,8 @@ class Person:
 
 @attrs.frozen
 class RosterEntry:
+    """A player on a team roster: person, jersey number, position, status."""
+
     person: PersonRef
     jersey_number: str | None = _str()
     position: Position | None = None
@@ -598,6 +614,8 @@ class BoxscoreTeam:
 
 @attrs.frozen
 class BoxscoreTeams:
+    """The away and home :class:`BoxscoreTeam` of a boxscore."""
+
     away: BoxscoreTeam
     home: BoxscoreTeam
 

@@ -1,7 +1,7 @@
 """Test helpers: a fake upstream server for all five sources, a simulated league, a fake clock,
 retries without waiting (``no_backoff``).
 
-``FakeUpstream`` needs the ``savantsdk[testing]`` extra (uvicorn, starlette); importing this
+Library code never imports it (only the demo does, lazily).  ``FakeUpstream`` needs the ``savantsdk[testing]`` extra (uvicorn, starlette); importing this
 package does not.
 """
 
