@@ -5,8 +5,8 @@ process limits itself, exactly as before.  Shared per source: the rate limit (a 
 with the executor's priority lanes), the circuit breaker (one half-open probe for the fleet),
 the 429 pause, and credit accounts (The Odds API).  If Redis is unreachable each process falls
 back to local limits at ``fallback_share`` of each rate and recovers by itself.  Optional per
-source: adaptive (AIMD) concurrency.  Builds on ``executor`` (it supplies the executor's seams); only the client imports it.
-See ``docs/coordination.md``.
+source: adaptive (AIMD) concurrency.  Builds on ``executor`` (it supplies the executor's
+seams); only the client imports it.  See ``docs/coordination.md``.
 """
 
 from ._adaptive import (

@@ -1,8 +1,8 @@
 """Test helpers: a fake upstream server for all five sources, a simulated league, a fake clock,
 retries without waiting (``no_backoff``).
 
-Library code never imports it (only the demo does, lazily).  ``FakeUpstream`` needs the ``savantsdk[testing]`` extra (uvicorn, starlette); importing this
-package does not.
+Library code never imports it (only the demo does, lazily).  ``FakeUpstream`` needs the
+``savantsdk[testing]`` extra (uvicorn, starlette); importing this package does not.
 """
 
 from .._clock import FakeClock as FakeClock
