@@ -20,7 +20,13 @@ import anyio
 import orjson
 
 from .__about__ import version
-from .exceptions import PartialResultWarning, SavantError
+from .exceptions import (
+    AllFailedError,
+    CircuitOpenError,
+    PartialResultWarning,
+    SavantError,
+    SourceConnectionError,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 AddArguments = Callable[[argparse.ArgumentParser], None]
@@ -423,8 +429,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` (or what caused it) is a connection failure or a breaker it opened."""
-    from .exceptions import AllFailedError, CircuitOpenError, SourceConnectionError
-
     seen: set[int] = set()
     cur: BaseException | None = exc
     while cur is not None and id(cur) not in seen:

@@ -40,6 +40,7 @@ import attrs
 from . import _serde
 from ._config import SOURCE_NAMES
 from ._redact import redact
+from .cache import MemoryCache
 from .exceptions import (
     BadRequestError,
     ConfigurationError,
@@ -314,8 +315,6 @@ def _backend_name(backend: Any) -> str:
 
 
 async def _cache_health(client: _HealthContext, *, probe: bool, timeout_s: float) -> CacheHealth:
-    from .cache import MemoryCache
-
     cache = client.cache
     if cache is None:
         return CacheHealth(status=HealthStatus.OK, enabled=False)

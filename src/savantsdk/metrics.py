@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Self
 
 import attrs
 
+from .__about__ import version
 from ._redact import redact
 from .cache import CacheStats
 from .exceptions import ConfigurationError
@@ -554,8 +555,6 @@ class OpenTelemetryExporter(_SnapshotSource):
                 setting="extras",
             ) from exc
         super().__init__()
-        from .__about__ import version
-
         self._prefix = _check_name(prefix, "prefix")
         provider = meter_provider or otel_metrics.get_meter_provider()
         self._meter: Meter = provider.get_meter("savantsdk", version())

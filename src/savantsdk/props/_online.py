@@ -46,6 +46,7 @@ from ..sources._partial import check_errors, describe_error
 from ..sources._plate_appearances import game_bounds, game_start
 from ..sources._savant_results import savant_team
 from ._distributions import Stat
+from ._generate import generate_from_statcast
 from ._markets import ODDS_API_MARKETS, MarketLine
 from ._pricing import OddsType
 from ._slate import Slate, SlateGame
@@ -491,8 +492,6 @@ class PropsClient:
         :class:`OnlineReport` is in ``last_report``.
         """
         _check_date(date)
-        from ._generate import generate_from_statcast
-
         # The three pulls overlap.  A fourth task warms the people cache for the players'
         # names as soon as the slate and the most recent history day are in, so the names
         # are not one more round trip after the (rate-limited) history pull.

@@ -44,6 +44,7 @@ from ..exceptions import (
     SourceServerError,
     UnauthorizedError,
 )
+from ..ids._names import normalize_name
 from ._markets_models import (
     MLB_LEAGUE_ID,
     MLB_PLAYER_PROP_MARKETS,
@@ -311,8 +312,6 @@ class MarketLines:
                 reason = f"{reason}; prizepicks failed: {type(exc).__name__}: {exc}"
             else:
                 freshness.append(board.freshness)
-                from ..ids import normalize_name
-
                 # Names differ in accents and punctuation across sources: compare normalized.
                 covered = {(normalize_name(line.player), line.market) for line in lines}
                 kinds = frozenset(prizepicks_odds_types)
@@ -387,6 +386,7 @@ class MarketLines:
         return ordered, (fallback[0] if fallback else None)
 
     def _resolve(self, line: PlayerLine, day: date | None) -> PlayerLine:
+        # deferred: savantsdk.ids loads its resolver, which reads the Stats API models here
         from ..ids import Resolved
 
         assert self._resolver is not None
