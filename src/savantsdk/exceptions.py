@@ -102,7 +102,7 @@ class MissingExtraError(SavantError, ImportError):
         super().__init__(message)
         self.extra = extra
         self.package = package
-        self.name = module
+        self.name: str | None = module
 
 
 class SourceError(SavantError):
@@ -111,7 +111,7 @@ class SourceError(SavantError):
     def __init__(self, message: str, *, source: str, request: str | None = None) -> None:
         super().__init__(message)
         self.source = source
-        self.request = redact(request) if request is not None else None
+        self.request: str | None = redact(request) if request is not None else None
 
     def __str__(self) -> str:
         base = f"[{self.source}] {self.message}"
@@ -141,7 +141,7 @@ class SourceStatusError(SourceError):
     ) -> None:
         super().__init__(message, source=source, request=request)
         self.status_code = status_code
-        self.body = redact(body[:2000])
+        self.body: str = redact(body[:2000])
         self.error_code = error_code
 
 
@@ -206,7 +206,7 @@ class AllFailedError(SourceError):
         result: object = None,
     ) -> None:
         super().__init__(message, source=source)
-        self.errors = dict(errors)
+        self.errors: dict[Any, Exception] = dict(errors)
         self.root_cause = root_cause
         self.result = result
 
