@@ -20,6 +20,7 @@ Every exception the SDK raises on purpose derives from :class:`SavantError`::
     │                                                 .errors, .root_cause, .result
     ├── CircuitOpenError                              .source, .retry_at, .opened_by (fail fast)
     ├── CacheError                                    only from explicit cache calls
+    ├── ClientClosedError                             a call on a closed blocking Client
     ├── BatchError(ExceptionGroup, SavantError)       .result: the full BatchResult
     └── PropGenerationError                           unknown stat, bad line, no data
 
@@ -51,6 +52,7 @@ __all__ = (
     "BatchError",
     "CacheError",
     "CircuitOpenError",
+    "ClientClosedError",
     "ConfigurationError",
     "MissingExtraError",
     "NotFoundError",
@@ -234,6 +236,11 @@ class CircuitOpenError(SavantError):
 
 class CacheError(SavantError):
     """Raised only by explicit cache calls; normal reads/writes fail open."""
+
+
+class ClientClosedError(SavantError):
+    """A blocking :class:`~savantsdk.Client` was called after ``close()`` (or after the client
+    it was copied from with ``with_options()`` was closed)."""
 
 
 class BatchError(ExceptionGroup, SavantError):  # type: ignore[misc,unused-ignore]
