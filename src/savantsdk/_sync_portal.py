@@ -9,6 +9,7 @@ instead of anyio's bare ``RuntimeError``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
@@ -80,7 +81,8 @@ class Portal:
         finally:
             aclose = getattr(agen, "aclose", None)
             if aclose is not None and not self._closed:
-                self.call(aclose)
+                with contextlib.suppress(ClientClosedError):  # the loop is gone: nothing to close
+                    self.call(aclose)
 
 
 class SyncNamespace(Generic[A]):

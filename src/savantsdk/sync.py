@@ -104,7 +104,7 @@ class Client(ClientMethods):
             "coordination": coordination,
         }
         self._lock = threading.Lock()
-        self._closed = False
+        self._closed = True  # until entered: a failed construction has nothing to close
         self._copies: weakref.WeakSet[Client] = weakref.WeakSet()
         cm = start_blocking_portal("asyncio")
         # None for copies made by with_options(): they borrow their parent's portal.
@@ -115,6 +115,7 @@ class Client(ClientMethods):
         except BaseException:
             cm.__exit__(None, None, None)
             raise
+        self._closed = False
 
     def _enter(self, blocking: BlockingPortal, client: AsyncClient) -> None:
         # ``async with client`` in a task of its own on the loop: the cache's task group
@@ -145,10 +146,11 @@ class Client(ClientMethods):
         client = self._portal.call(lambda: self._async_ns.with_options(**overrides))
         new = Client.__new__(Client)
         new._lock = threading.Lock()
-        new._closed = False
+        new._closed = True  # until entered
         new._copies = weakref.WeakSet()
         new._portal_cm = None
         new._enter(blocking, client)
+        new._closed = False
         self._copies.add(new)
         return new
 

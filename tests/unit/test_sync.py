@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
+import warnings
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from anyio.from_thread import start_blocking_portal
 
-from savantsdk import ClientClosedError, SavantError
+from savantsdk import ClientClosedError, ConfigurationError, SavantError
 from savantsdk._sync_portal import Portal
 from savantsdk.sync import Client, SyncCache
 
@@ -158,3 +160,14 @@ def test_async_iterators_become_iterators_closed_on_the_loop() -> None:
         it.close()  # type: ignore[attr-defined]
         assert closed == [True]
         assert list(portal.iterate(numbers())) == list(range(10))
+
+
+def test_a_failed_construction_stops_its_thread_quietly(clean_env: pytest.MonkeyPatch) -> None:
+    before = threading.active_count()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ConfigurationError, match="unknown source"):
+            Client(base_urls={"nope": "https://nope.test"}, cache=None)
+        gc.collect()
+    assert threading.active_count() == before
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
