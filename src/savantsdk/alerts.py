@@ -61,7 +61,7 @@ __all__ = (
     "Reading",
 )
 
-log = logging.getLogger("savantsdk")
+log: logging.Logger = logging.getLogger("savantsdk")
 
 _DEFAULT_INTERVAL_S: Final = 30.0
 

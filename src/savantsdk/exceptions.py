@@ -20,6 +20,7 @@ Every exception the SDK raises on purpose derives from :class:`SavantError`::
     │                                                 .errors, .root_cause, .result
     ├── CircuitOpenError                              .source, .retry_at, .opened_by (fail fast)
     ├── CacheError                                    only from explicit cache calls
+    ├── ClientClosedError                             a call on a closed blocking Client
     ├── BatchError(ExceptionGroup, SavantError)       .result: the full BatchResult
     └── PropGenerationError                           unknown stat, bad line, no data
 
@@ -51,6 +52,7 @@ __all__ = (
     "BatchError",
     "CacheError",
     "CircuitOpenError",
+    "ClientClosedError",
     "ConfigurationError",
     "MissingExtraError",
     "NotFoundError",
@@ -102,7 +104,7 @@ class MissingExtraError(SavantError, ImportError):
         super().__init__(message)
         self.extra = extra
         self.package = package
-        self.name = module
+        self.name: str | None = module
 
 
 class SourceError(SavantError):
@@ -111,7 +113,7 @@ class SourceError(SavantError):
     def __init__(self, message: str, *, source: str, request: str | None = None) -> None:
         super().__init__(message)
         self.source = source
-        self.request = redact(request) if request is not None else None
+        self.request: str | None = redact(request) if request is not None else None
 
     def __str__(self) -> str:
         base = f"[{self.source}] {self.message}"
@@ -141,7 +143,7 @@ class SourceStatusError(SourceError):
     ) -> None:
         super().__init__(message, source=source, request=request)
         self.status_code = status_code
-        self.body = redact(body[:2000])
+        self.body: str = redact(body[:2000])
         self.error_code = error_code
 
 
@@ -206,7 +208,7 @@ class AllFailedError(SourceError):
         result: object = None,
     ) -> None:
         super().__init__(message, source=source)
-        self.errors = dict(errors)
+        self.errors: dict[Any, Exception] = dict(errors)
         self.root_cause = root_cause
         self.result = result
 
@@ -234,6 +236,11 @@ class CircuitOpenError(SavantError):
 
 class CacheError(SavantError):
     """Raised only by explicit cache calls; normal reads/writes fail open."""
+
+
+class ClientClosedError(SavantError):
+    """A blocking :class:`~savantsdk.Client` was called after ``close()`` (or after the client
+    it was copied from with ``with_options()`` was closed)."""
 
 
 class BatchError(ExceptionGroup, SavantError):  # type: ignore[misc,unused-ignore]

@@ -60,7 +60,7 @@ __all__ = (
     "metric_specs",
 )
 
-log = logging.getLogger("savantsdk")
+log: logging.Logger = logging.getLogger("savantsdk")
 
 Kind = Literal["counter", "gauge", "histogram"]
 

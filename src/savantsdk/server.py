@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = ("create_app", "router")
 
-log = logging.getLogger("savantsdk")
+log: logging.Logger = logging.getLogger("savantsdk")
 
 _JSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 

@@ -25,8 +25,10 @@ from pathlib import Path
 import pytest
 from docs_support import ROOT, explain, require_modules, run
 
-#: measured 0.8993 (518 exported symbols with a known type, 58 ambiguous) with pyright 1.1.414
-MIN_TYPE_COMPLETENESS = 0.89
+#: measured 1.0 (612 exported symbols with a known type, 0 ambiguous, 0 unknown) with pyright
+#: 1.1.414 on an editable install at the typed sync.Client (was 0.8966: 546 known, 63 ambiguous);
+#: pinned at 0.99, not 1.0, because that figure was not taken in the wheel venv built here
+MIN_TYPE_COMPLETENESS = 0.99
 BUILD_TIMEOUT_S = 300
 INSTALL_TIMEOUT_S = 600
 #: The test environment's lock: the fresh venv gets the same versions as the suite.

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import json
 import threading
+import warnings
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from anyio.from_thread import start_blocking_portal
 
-from savantsdk.sync import Client
+from savantsdk import ClientClosedError, ConfigurationError, SavantError
+from savantsdk._sync_portal import Portal
+from savantsdk.sync import Client, SyncCache
 
 
 def _transport() -> httpx.MockTransport:
@@ -61,3 +68,106 @@ def test_with_options_shares_the_loop(clean_env: pytest.MonkeyPatch) -> None:
         copy = client.with_options(retry=RetryPolicy(max_attempts=1))
         assert copy.settings("savant").retry.max_attempts == 1
         copy.close()
+
+
+def test_namespace_twins_block_on_the_client_loop(clean_env: pytest.MonkeyPatch) -> None:
+    with Client(
+        base_urls={"statsapi": "https://stats.test"}, http_transport=_transport(), cache=None
+    ) as client:
+        body, described = client.statsapi.get_bytes("/api/v1/people", {"personIds": 1})
+        assert json.loads(body)["thread"] != threading.current_thread().name
+        assert "/api/v1/people" in described
+        assert client.metrics()["statsapi"].requests == 1
+        assert client.cache is None
+
+
+def test_the_async_client_is_entered_and_exited(clean_env: pytest.MonkeyPatch) -> None:
+    """Like ``async with AsyncClient()``: the owned cache runs its task group (needed for
+    stale-while-revalidate refreshes) from construction until close()."""
+    client = Client()
+    inner = client.async_client
+    assert inner._cache_entered is True
+    assert inner.cache is not None
+    assert inner.cache._tg is not None
+    assert isinstance(client.cache, SyncCache)
+    client.cache.set("k", {"v": 1})
+    assert client.cache.get("k") == {"v": 1}
+    client.close()
+    assert inner._closed is True
+    assert inner.cache._tg is None
+
+
+def test_calls_on_a_closed_client_raise_client_closed_error(clean_env: pytest.MonkeyPatch) -> None:
+    client = Client(cache=None)
+    statsapi = client.statsapi
+    client.close()
+    with pytest.raises(ClientClosedError, match="closed") as info:
+        client.request("statsapi", "GET", "/a")
+    assert isinstance(info.value, SavantError)
+    with pytest.raises(ClientClosedError, match="closed"):
+        statsapi.person(1)
+    with pytest.raises(ClientClosedError, match="closed"):
+        client.savant.statcast_game(1)
+    with pytest.raises(ClientClosedError):
+        client.metrics()
+
+
+def test_closing_a_client_closes_its_copies(clean_env: pytest.MonkeyPatch) -> None:
+    client = Client(cache=None)
+    copy = client.with_options()
+    client.close()
+    assert copy.closed is True
+    assert copy.async_client._closed is True
+    with pytest.raises(ClientClosedError, match="closed"):
+        copy.settings("savant")
+    copy.close()  # idempotent and quiet
+
+
+def test_a_stopped_portal_raises_client_closed_error() -> None:
+    """anyio's RuntimeError("This portal is not running") becomes ClientClosedError."""
+    with start_blocking_portal("asyncio") as blocking:
+        portal = Portal(blocking)
+        assert portal.call(lambda: 41 + 1) == 42
+    with pytest.raises(ClientClosedError, match="closed") as info:
+        portal.call(lambda: 1)
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert str(info.value.__cause__) == "This portal is not running"
+
+
+def test_closing_a_copy_leaves_the_parent_open(clean_env: pytest.MonkeyPatch) -> None:
+    with Client(cache=None) as client:
+        copy = client.with_options()
+        copy.close()
+        with pytest.raises(ClientClosedError):
+            copy.settings("savant")
+        assert client.settings("savant").name == "savant"
+
+
+def test_async_iterators_become_iterators_closed_on_the_loop() -> None:
+    closed: list[bool] = []
+
+    async def numbers() -> AsyncIterator[int]:
+        try:
+            for i in range(10):
+                yield i
+        finally:
+            closed.append(True)
+
+    with start_blocking_portal("asyncio") as blocking:
+        portal = Portal(blocking)
+        it = portal.iterate(numbers())
+        assert [next(it), next(it), next(it)] == [0, 1, 2]
+        it.close()  # type: ignore[attr-defined]
+        assert closed == [True]
+        assert list(portal.iterate(numbers())) == list(range(10))
+
+
+def test_a_failed_construction_stops_its_thread_quietly(clean_env: pytest.MonkeyPatch) -> None:
+    before = threading.active_count()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ConfigurationError, match="unknown source"):
+            Client(base_urls={"nope": "https://nope.test"}, cache=None)
+        gc.collect()
+    assert threading.active_count() == before
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []

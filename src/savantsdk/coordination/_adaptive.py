@@ -94,7 +94,7 @@ class AimdController:
         start = policy.initial_limit if policy.initial_limit is not None else self._max
         self._limit = float(min(self._max, max(self._min, start)))
         self._last_cut = -math.inf
-        self.cuts = 0
+        self.cuts: int = 0
 
     def __repr__(self) -> str:
         return f"AimdController(limit={self.limit}, min={self._min}, max={self._max})"

@@ -104,10 +104,10 @@ class Coordinator:
         self._store = store
         self._label = label
         self._clock: Clock = clock if clock is not None else SystemClock()
-        self.fallback_share = _positive("fallback_share", fallback_share, hi=1.0)
-        self.timeout_s = _positive("timeout_s", timeout_s, hi=60.0)
-        self.retry_interval_s = _positive("retry_interval_s", retry_interval_s, hi=3600.0)
-        self.sync_interval_s = _positive("sync_interval_s", sync_interval_s, hi=60.0)
+        self.fallback_share: float = _positive("fallback_share", fallback_share, hi=1.0)
+        self.timeout_s: float = _positive("timeout_s", timeout_s, hi=60.0)
+        self.retry_interval_s: float = _positive("retry_interval_s", retry_interval_s, hi=3600.0)
+        self.sync_interval_s: float = _positive("sync_interval_s", sync_interval_s, hi=60.0)
         raw: tuple[object, ...] = tuple(lane_horizons_s)
         horizons = [h for h in raw if _number(h) and 0 <= h < 3600]
         if len(raw) != 3 or len(horizons) != 3:
@@ -124,14 +124,14 @@ class Coordinator:
                 setting="lane_horizons_s",
             )
         self.lane_horizons_s: tuple[float, float, float] = (live, props, historical)
-        self.max_batch = _int_in("max_batch", max_batch, 1, 10_000)
+        self.max_batch: int = _int_in("max_batch", max_batch, 1, 10_000)
         if not _number(credit_floor) or credit_floor < 0:
             raise ConfigurationError(
                 f"credit_floor must be a finite number >= 0, got {credit_floor!r}",
                 setting="credit_floor",
             )
-        self.credit_floor = float(credit_floor)
-        self.credit_reservation_ttl_s = _positive(
+        self.credit_floor: float = float(credit_floor)
+        self.credit_reservation_ttl_s: float = _positive(
             "credit_reservation_ttl_s", credit_reservation_ttl_s, hi=86_400.0
         )
         adaptive = dict(adaptive_concurrency or {})
@@ -143,7 +143,7 @@ class Coordinator:
                     setting="adaptive_concurrency",
                 )
         self._adaptive = adaptive
-        self.counters = Counters()
+        self.counters: Counters = Counters()
         self._down_since: float | None = None
         self._skip_until = 0.0
         self._probing = False

@@ -69,15 +69,15 @@ class Counters:
     )
 
     def __init__(self) -> None:
-        self.errors = 0
-        self.incidents = 0
-        self.reservations = 0
-        self.redis_grants = 0
-        self.fallback_grants = 0
-        self.refusals = 0
-        self.probe_claims = 0
-        self.probe_denials = 0
-        self.shared_open_rejections = 0
-        self.shared_pauses = 0
-        self.credit_refusals = 0
-        self.credit_fail_open = 0
+        self.errors: int = 0
+        self.incidents: int = 0
+        self.reservations: int = 0
+        self.redis_grants: int = 0
+        self.fallback_grants: int = 0
+        self.refusals: int = 0
+        self.probe_claims: int = 0
+        self.probe_denials: int = 0
+        self.shared_open_rejections: int = 0
+        self.shared_pauses: int = 0
+        self.credit_refusals: int = 0
+        self.credit_fail_open: int = 0

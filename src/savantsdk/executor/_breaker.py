@@ -55,8 +55,8 @@ class Permit:
     __slots__ = ("generation", "probe")
 
     def __init__(self, generation: int, probe: bool) -> None:
-        self.generation = generation
-        self.probe = probe
+        self.generation: int = generation
+        self.probe: bool = probe
 
 
 class BreakerGate(Protocol):

@@ -149,7 +149,7 @@ class Executor:
             raise ConfigurationError(
                 f"lane_aging_s must be > 0, got {lane_aging_s!r}", setting="lane_aging_s"
             )
-        self.name = settings.name
+        self.name: str = settings.name
         self._settings = settings
         self._retry = settings.retry
         self._clock: Clock = clock if clock is not None else SystemClock()

@@ -45,8 +45,8 @@ class LimiterStatistics:
     __slots__ = ("granted", "waiting")
 
     def __init__(self, granted: int, waiting: int) -> None:
-        self.granted = granted
-        self.waiting = waiting
+        self.granted: int = granted
+        self.waiting: int = waiting
 
     def __repr__(self) -> str:
         return f"LimiterStatistics(granted={self.granted}, waiting={self.waiting})"

@@ -626,7 +626,7 @@ class SimulatedLeague:
             raise ValueError("days must be >= 1")
         self.seed = seed
         self.season = season
-        self.start = start or date(season, 4, 1)
+        self.start: date = start or date(season, 4, 1)
         self.days = days
         self._dh_rate = doubleheader_rate
         self._games: dict[int, tuple[PlateAppearance, ...]] = {}

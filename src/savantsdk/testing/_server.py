@@ -168,7 +168,7 @@ class FakeUpstream:
         lag_threshold_s: float = 0.05,
         in_flight_threshold: int = 10_000,
     ) -> None:
-        self.league = league if league is not None else SimulatedLeague(seed=seed)
+        self.league: SimulatedLeague = league if league is not None else SimulatedLeague(seed=seed)
         last = self.league.dates[-1]
         self._now0 = now or datetime.combine(last, dtime(21, 0), tzinfo=UTC)
         if self._now0.tzinfo is None:
