@@ -48,7 +48,12 @@ TWINS: tuple[tuple[str, str, str, frozenset[str]], ...] = (
     ("SyncMarketLines", "savantsdk.sources._lines", "MarketLines", frozenset()),
     ("SyncPropsClient", "savantsdk.props._online", "PropsClient", frozenset()),
     # the base of savantsdk.sync.Client; the lifecycle is hand-written there
-    ("ClientMethods", "savantsdk._client", "AsyncClient", frozenset({"aclose", "with_options"})),
+    (
+        "ClientMethods",
+        "savantsdk._client",
+        "AsyncClient",
+        frozenset({"aclose", "source", "with_options"}),
+    ),
 )
 #: async class name -> twin class name (a property returning one returns the twin)
 TWIN_OF = {cls: twin for twin, _, cls, _ in TWINS}
@@ -229,14 +234,9 @@ class ClassWriter:
                 return node
         raise GenerateError(f"{self.module}: no class {self.cls_name}")
 
-    def write(self) -> str:
-        node = self.class_node()
-        bases = [b for b in self.cls.__mro__[1:] if b is not object]
-        for base in bases:
-            public = [n for n in vars(base) if not n.startswith("_")]
-            if public:
-                raise GenerateError(f"{self.cls_name}: inherited members {public} from {base}")
-        seen: set[str] = set()
+    def collect(self, node: ast.ClassDef) -> dict[str, list[str]]:
+        """The twin's members written for one class body: name -> code (overloads first)."""
+        out: dict[str, list[str]] = {}
         overloads: dict[str, list[str]] = {}
         for item in node.body:
             if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -245,20 +245,43 @@ class ClassWriter:
                 if any(_is_overload(d) for d in item.decorator_list):
                     overloads.setdefault(item.name, []).append(self.member(item, overload=True))
                     continue
-                if item.name in seen:
+                if item.name in out:
                     raise GenerateError(f"{self.cls_name}.{item.name}: defined twice")
-                seen.add(item.name)
-                self.members += overloads.pop(item.name, [])
-                self.members.append(self.member(item))
+                out[item.name] = [*overloads.pop(item.name, []), self.member(item)]
             elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                 name = item.target.id
                 if name.startswith("_") or name in self.skip:
                     continue
-                seen.add(name)
-                self.members.append(self.field(name, item))
+                out[name] = [self.field(name, item)]
         if overloads:
             raise GenerateError(f"{self.cls_name}: overloads without implementation {overloads}")
+        return out
+
+    def write(self) -> str:
+        node = self.class_node()
+        members: dict[str, list[str]] = {}
+        # members inherited from the package's own mixins (written from the mixin's source, the
+        # subclass's own definitions win); any other base with public members is refused
+        for base in reversed(self.cls.__mro__[1:]):
+            if base is object:
+                continue
+            public = [n for n in vars(base) if not n.startswith("_")]
+            if not public:
+                continue
+            if not base.__module__.startswith("savantsdk."):
+                raise GenerateError(f"{self.cls_name}: inherited members {public} from {base}")
+            inherited = ClassWriter(self.twin, base.__module__, base.__name__, self.skip)
+            members.update(inherited.collect(inherited.class_node()))
+            self.runtime |= inherited.runtime
+            self.typing |= inherited.typing
+        members.update(self.collect(node))
+        seen = set(members)
+        self.members = [code for codes in members.values() for code in codes]
         expected = {n for n in dir(self.cls) if not n.startswith("_")} - self.skip
+        # instance attributes declared in the class body (``last_report: X``) have no class
+        # attribute for dir() to list
+        declared = set(getattr(self.cls, "__annotations__", {})) - self.skip
+        expected |= {n for n in declared if not n.startswith("_")}
         if seen != expected:
             raise GenerateError(
                 f"{self.cls_name}: the AST has {sorted(seen)} but the class {sorted(expected)}"

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from savantsdk._health import Health
     from savantsdk.cache import Cache
     from savantsdk.cache._metrics import CacheStats
-    from savantsdk.cache._policy import TtlPolicy
+    from savantsdk.cache._ttl import TtlPolicy
     from savantsdk.coordination import Coordination
     from savantsdk.executor import BatchResult, Executor, ExecutorMetrics
     from savantsdk.props import PropsClient
@@ -68,30 +68,31 @@ if TYPE_CHECKING:
         CostEndpoint,
         EventOdds,
         OddsApiEvent,
+        OddsFormatArg,
         ProjectionBoard,
         Quota,
         Sport,
     )
-    from savantsdk.sources._odds_api import OddsFormatArg, OddsUsage
+    from savantsdk.sources._odds_api import OddsUsage
     from savantsdk.sources._partial import ErrorMode
-    from savantsdk.sources._quality import Fetched
-    from savantsdk.sources._savant import PlayerType, StatcastResult
+    from savantsdk.sources._quality import Fetched, QuotaStatus
+    from savantsdk.sources._savant_results import PlayerType, StatcastResult
     from savantsdk.sources._sportradar_models import (
         SportradarGame,
         SportradarQuota,
         SportradarSchedule,
     )
     from savantsdk.sources._statsapi import GameLineups
+    from savantsdk.sources._statsapi_feed import GameFeed
     from savantsdk.sources._statsapi_models import (
         Boxscore,
-        GameFeed,
         Person,
         Roster,
         Schedule,
         StatGroup,
         Team,
     )
-    from savantsdk.typing import AsyncCacheBackend, Clock
+    from savantsdk.typing import AsyncCacheBackend, Clock, SourceContext
 
 __all__ = (
     "ClientMethods",
@@ -272,6 +273,18 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
     """Blocking twin of :class:`savantsdk.sources.SavantClient`."""
 
     _async_ns: SavantClient
+
+    def quota_status(self) -> QuotaStatus:
+        """This upstream publishes no quota: every field is None."""
+        return self._portal.call(functools.partial(self._async_ns.quota_status))
+
+    def health_probe(self, *, timeout_s: float) -> int:
+        """``HEAD /`` without credentials through this source's executor (see
+        ``client.health(probe=True)``); returns the HTTP status.
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
+        )
 
     @property
     def row_cap(self) -> int:
@@ -462,6 +475,18 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
 
     _async_ns: StatsApiClient
 
+    def quota_status(self) -> QuotaStatus:
+        """This upstream publishes no quota: every field is None."""
+        return self._portal.call(functools.partial(self._async_ns.quota_status))
+
+    def health_probe(self, *, timeout_s: float) -> int:
+        """``HEAD /`` without credentials through this source's executor (see
+        ``client.health(probe=True)``); returns the HTTP status.
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
+        )
+
     @property
     def people_batch_size(self) -> int:
         return self._async_ns.people_batch_size
@@ -471,8 +496,8 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         return self._async_ns.people_window_s
 
     @property
-    def client(self) -> Any:
-        """The :class:`~savantsdk.AsyncClient` this source client runs on."""
+    def client(self) -> SourceContext:
+        """The context (an :class:`~savantsdk.AsyncClient`, usually) this source client runs on."""
         return self._async_ns.client
 
     def get_bytes(
@@ -673,6 +698,18 @@ class SyncPrizePicksClient(SyncNamespace["PrizePicksClient"]):
 
     _async_ns: PrizePicksClient
 
+    def quota_status(self) -> QuotaStatus:
+        """This upstream publishes no quota: every field is None."""
+        return self._portal.call(functools.partial(self._async_ns.quota_status))
+
+    def health_probe(self, *, timeout_s: float) -> int:
+        """``HEAD /`` without credentials through this source's executor (see
+        ``client.health(probe=True)``); returns the HTTP status.
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
+        )
+
     def projections(
         self,
         league_id: int | None = MLB_LEAGUE_ID,
@@ -706,6 +743,18 @@ class SyncOddsApiClient(SyncNamespace["OddsApiClient"]):
     """Blocking twin of :class:`savantsdk.sources.OddsApiClient`."""
 
     _async_ns: OddsApiClient
+
+    def quota_status(self) -> QuotaStatus:
+        """Credits left and used (the last response's headers) and this client's budget."""
+        return self._portal.call(functools.partial(self._async_ns.quota_status))
+
+    def health_probe(self, *, timeout_s: float) -> int:
+        """With a key: ``GET /v4/sports`` (free; refreshes the credit count), 200 on success.
+        Without one: ``HEAD /`` like every other source.
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
+        )
 
     @property
     def quota(self) -> Quota | None:
@@ -892,6 +941,16 @@ class SyncSportradarClient(SyncNamespace["SportradarClient"]):
 
     _async_ns: SportradarClient
 
+    def quota_status(self) -> QuotaStatus:
+        """The quota headers of the last response (empty before one carried them)."""
+        return self._portal.call(functools.partial(self._async_ns.quota_status))
+
+    def health_probe(self, *, timeout_s: float) -> int:
+        """``HEAD /`` without credentials (it spends no quota); returns the HTTP status."""
+        return self._portal.call(
+            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
+        )
+
     @property
     def quota(self) -> SportradarQuota | None:
         """QPS/quota headers of the last response, when the gateway sends them."""
@@ -935,7 +994,7 @@ class SyncMarketLines(SyncNamespace["MarketLines"]):
         markets: Sequence[str] | str = MLB_PLAYER_PROP_MARKETS,
         regions: Sequence[str] | str | None = ("us",),
         bookmakers: Sequence[str] | str | None = None,
-        odds_format: OddsFormat | Literal["american", "decimal"] = OddsFormat.AMERICAN,
+        odds_format: OddsFormatArg = OddsFormat.AMERICAN,
         sport: str = MLB_SPORT_KEY,
         prizepicks_odds_types: Sequence[OddsType] = (OddsType.STANDARD,),
     ) -> LineSet:
@@ -963,6 +1022,10 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
     """Blocking twin of :class:`savantsdk.props.PropsClient`."""
 
     _async_ns: PropsClient
+
+    @property
+    def last_report(self) -> OnlineReport | None:
+        return self._async_ns.last_report
 
     def history(
         self,

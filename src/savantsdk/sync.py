@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from ._client import NOT_GIVEN, AsyncClient, NotGiven
+from ._client import AsyncClient
 from ._sync_namespaces import (
     ClientMethods,
     SyncCache,
@@ -42,6 +42,7 @@ from ._sync_namespaces import (
     SyncStatsApiClient,
 )
 from ._sync_portal import Portal
+from .typing import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -76,18 +77,18 @@ class Client(ClientMethods):
     def __init__(
         self,
         *,
-        api_keys: ApiKeys | None = None,
-        timeout: Timeout | None = None,
-        retry: RetryPolicy | None = None,
-        breaker: BreakerPolicy | None = None,
-        sources: Mapping[str, SourceSettings] | None = None,
-        base_urls: Mapping[str, str] | None = None,
+        api_keys: ApiKeys | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
+        breaker: BreakerPolicy | NotGiven | None = NOT_GIVEN,
+        sources: Mapping[str, SourceSettings] | NotGiven | None = NOT_GIVEN,
+        base_urls: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         cache: Cache | NotGiven | None = NOT_GIVEN,
-        cache_settings: CacheSettings | None = None,
-        http_transport: httpx.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
+        cache_settings: CacheSettings | NotGiven = NOT_GIVEN,
+        http_transport: httpx.AsyncBaseTransport | NotGiven | None = NOT_GIVEN,
+        clock: Clock | NotGiven = NOT_GIVEN,
         hooks: Sequence[MetricsHook] = (),
-        coordination: Coordination | None = None,
+        coordination: Coordination | NotGiven | None = NOT_GIVEN,
     ) -> None:
         options: dict[str, Any] = {
             "api_keys": api_keys,
@@ -137,7 +138,29 @@ class Client(ClientMethods):
 
     @property
     def closed(self) -> bool:
+        """Whether ``close()`` has run."""
         return self._closed
+
+    def source(
+        self, name: str
+    ) -> (
+        SyncSavantClient
+        | SyncStatsApiClient
+        | SyncPrizePicksClient
+        | SyncOddsApiClient
+        | SyncSportradarClient
+    ):
+        """The blocking twin of the source client ``name`` (``client.source("odds_api")`` is
+        ``client.odds_api``): its ``quota_status()`` and ``health_probe()`` block."""
+        self._async_ns.settings(name)  # ConfigurationError for an unknown source
+        twin: (
+            SyncSavantClient
+            | SyncStatsApiClient
+            | SyncPrizePicksClient
+            | SyncOddsApiClient
+            | SyncSportradarClient
+        ) = getattr(self, name)
+        return twin
 
     def with_options(self, **overrides: Any) -> Client:
         """A copy with some options replaced.  It runs on this client's event loop and shares

@@ -13,7 +13,8 @@ from anyio.from_thread import start_blocking_portal
 
 from savantsdk import ClientClosedError, ConfigurationError, SavantError
 from savantsdk._sync_portal import Portal
-from savantsdk.sync import Client, SyncCache
+from savantsdk.sources import QuotaStatus
+from savantsdk.sync import Client, SyncCache, SyncStatsApiClient
 
 
 def _transport() -> httpx.MockTransport:
@@ -79,6 +80,20 @@ def test_namespace_twins_block_on_the_client_loop(clean_env: pytest.MonkeyPatch)
         assert "/api/v1/people" in described
         assert client.metrics()["statsapi"].requests == 1
         assert client.cache is None
+
+
+def test_source_returns_the_blocking_twin(clean_env: pytest.MonkeyPatch) -> None:
+    with Client(
+        base_urls={"statsapi": "https://stats.test"}, http_transport=_transport(), cache=None
+    ) as client:
+        stats = client.source("statsapi")
+        assert isinstance(stats, SyncStatsApiClient)
+        assert stats.health_probe(timeout_s=1.0) == 200  # blocks: an int, not a coroutine
+        assert stats.quota_status() == QuotaStatus()
+        with pytest.raises(ConfigurationError, match="unknown source 'espn'"):
+            client.source("espn")
+        # instance attributes declared on the async class come through too
+        assert client.props.last_report is None
 
 
 def test_the_async_client_is_entered_and_exited(clean_env: pytest.MonkeyPatch) -> None:

@@ -219,11 +219,14 @@ class PropsClient:
     (default 45; the backtest in docs/model.md uses everything since opening day).
     """
 
+    #: What the last ``generate()`` used and had to leave out (None before the first).
+    last_report: OnlineReport | None
+
     def __init__(self, client: PropsContext, *, history_days: int = DEFAULT_HISTORY_DAYS) -> None:
         _check_days(history_days)
         self._client = client
         self._history_days = history_days
-        self.last_report: OnlineReport | None = None
+        self.last_report = None
         # (start, end) -> ingested history, kept only when every day was complete and settled
         # (immutable upstream), so a second cycle for the same date skips the re-ingest.
         self._histories: dict[tuple[dt.date, dt.date], PlateAppearances] = {}

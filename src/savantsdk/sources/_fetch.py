@@ -132,7 +132,7 @@ class NoQuotaSource:
     quota (Savant, the Stats API, PrizePicks): nothing known, and the default ``HEAD /``."""
 
     __slots__ = ()
-    SOURCE: ClassVar[str]
+    _source_name: ClassVar[str]
     _client: SourceContext
 
     def quota_status(self) -> QuotaStatus:
@@ -142,4 +142,4 @@ class NoQuotaSource:
     async def health_probe(self, *, timeout_s: float) -> int:
         """``HEAD /`` without credentials through this source's executor (see
         ``client.health(probe=True)``); returns the HTTP status."""
-        return await head_probe(self._client, self.SOURCE, timeout_s=timeout_s)
+        return await head_probe(self._client, self._source_name, timeout_s=timeout_s)

@@ -83,7 +83,7 @@ class PrizePicksClient(NoQuotaSource):
     """Projections for a league, through ``client``'s executor (1 request/s by default) and
     cache (kind ``lines``).  Use as ``client.prizepicks``."""
 
-    SOURCE: ClassVar[str] = SOURCE
+    _source_name: ClassVar[str] = SOURCE
 
     def __init__(
         self,

@@ -110,7 +110,7 @@ class SavantClient(NoQuotaSource):
     regular season, ``PO`` postseason, ``S`` spring, ``E`` exhibition).
     """
 
-    SOURCE: ClassVar[str] = SOURCE
+    _source_name: ClassVar[str] = SOURCE
 
     _client: SourceContext  # an AsyncClient, or any object of that shape
     row_cap: int = attrs.field(default=25_000, validator=_positive)

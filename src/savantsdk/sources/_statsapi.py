@@ -132,7 +132,7 @@ class StatsApiClient(NoQuotaSource):
     window (concurrent ``person()`` calls within the window share one request).
     """
 
-    SOURCE: ClassVar[str] = SOURCE
+    _source_name: ClassVar[str] = SOURCE
 
     _client: SourceContext  # an AsyncClient, or any object of that shape
     people_batch_size: int = attrs.field(default=100, validator=_positive_int)
