@@ -33,7 +33,8 @@ from .._clock import SystemClock
 from ..typing import Clock
 from . import _payloads as _p
 from ._faults import FaultConfig, FaultKind, RecordedRequest, RouteFaults, TokenBucket
-from ._league import Game, GameState, SimulatedLeague
+from ._league import SimulatedLeague
+from ._world import Game, GameState
 
 if TYPE_CHECKING:
     from starlette.requests import Request
