@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
+import httpx
 import orjson
 
 from .._clock import SystemClock
@@ -431,6 +432,20 @@ class FakeUpstream:
         self._lags.clear()
         self._peak_in_flight = self._in_flight
 
+    # ---- in-process transport -------------------------------------------------------------
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """The same routes, request log and faults as the server, in process and without a socket.
+
+        ``AsyncClient(base_urls=fake.base_urls, http_transport=fake.transport())``: requests go
+        straight into this fake's ASGI app (``httpx.ASGITransport``) on the caller's event loop,
+        are counted in :meth:`requests` and get the faults, rate limits and credits of
+        :meth:`faults`, :meth:`rate_limit` and :meth:`set_odds_api_credits`.  The server need not
+        be started.  Client timeouts do not apply in process, so a ``timeout`` fault hangs for
+        its full ``hang_s``.
+        """
+        return httpx.ASGITransport(app=self._build_app())
+
     # ---- app ------------------------------------------------------------------------------
 
     def _build_app(self) -> Any:
@@ -568,9 +583,12 @@ class FakeUpstream:
         if kind == "rate_limited":
             return self._too_many(source, max(1, math.ceil(cfg.retry_after_s))), kind
         if kind == "timeout":
-            assert self._stopping is not None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), cfg.hang_s)
+            stopping = self._stopping
+            if stopping is not None and self._loop is asyncio.get_running_loop():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopping.wait(), cfg.hang_s)
+            else:  # in process (transport()): not on the server's loop, nothing to release it
+                await asyncio.sleep(cfg.hang_s)
             return Response(
                 b"<html>504 Gateway Time-out</html>", status_code=504, media_type="text/html"
             ), kind
