@@ -344,11 +344,17 @@ def _pitching_stat(line: Mapping[str, int], *, started: bool) -> dict[str, Any]:
     return out
 
 
-def _team_batting(lines: Iterable[Mapping[str, int]]) -> dict[str, Any]:
+def _totals(lines: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Key-by-key sums of player lines, keys in first-seen order."""
     tot: dict[str, int] = {}
     for ln in lines:
         for k, v in ln.items():
             tot[k] = tot.get(k, 0) + v
+    return tot
+
+
+def _team_batting(lines: Iterable[Mapping[str, int]]) -> dict[str, Any]:
+    tot = _totals(lines)
     if not tot:
         return {}
     ab, h = tot["atBats"], tot["hits"]
@@ -361,10 +367,7 @@ def _team_batting(lines: Iterable[Mapping[str, int]]) -> dict[str, Any]:
 
 
 def _team_pitching(lines: Iterable[Mapping[str, int]]) -> dict[str, Any]:
-    tot: dict[str, int] = {}
-    for ln in lines:
-        for k, v in ln.items():
-            tot[k] = tot.get(k, 0) + v
+    tot = _totals(lines)
     if not tot:
         return {}
     out: dict[str, Any] = dict(tot)

@@ -6,11 +6,13 @@ A mixin of :class:`~savantsdk.testing.FakeUpstream` over the state in :mod:`.cor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import _payloads as _p
-from .._world import Game
+from .._league import SimulatedLeague
+from .._world import Game, GameState
 from .core import FakeState, _json
 
 if TYPE_CHECKING:
@@ -53,19 +55,19 @@ class SportRadarRoutes(FakeState):
         return self.league.game_by_pk[pk] if pk is not None else None
 
     async def _sr_summary(self, request: Request) -> Response:
-        if (err := self._sr_auth(request)) is not None:
-            return err
-        game = self._sr_game(request.path_params["gid"])
-        if game is None:
-            return _json({"message": "Not Found"}, 404)
-        st = self.league.state(game.game_pk, self.now())
-        return _json(_p.sr_summary_json(self.league, st), headers=self._sr_headers())
+        return self._sr_game_json(request, _p.sr_summary_json)
 
     async def _sr_pbp(self, request: Request) -> Response:
+        return self._sr_game_json(request, _p.sr_pbp_json)
+
+    def _sr_game_json(
+        self, request: Request, render: Callable[[SimulatedLeague, GameState], Any]
+    ) -> Response:
+        """A per-game document (summary, play-by-play) as of now, after the key check."""
         if (err := self._sr_auth(request)) is not None:
             return err
         game = self._sr_game(request.path_params["gid"])
         if game is None:
             return _json({"message": "Not Found"}, 404)
         st = self.league.state(game.game_pk, self.now())
-        return _json(_p.sr_pbp_json(self.league, st), headers=self._sr_headers())
+        return _json(render(self.league, st), headers=self._sr_headers())
