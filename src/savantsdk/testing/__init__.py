@@ -12,7 +12,8 @@ from ._faults import (
     RecordedRequest as RecordedRequest,
     RouteFaults as RouteFaults,
 )
-from ._league import PropLine as PropLine, SimulatedLeague as SimulatedLeague
+from ._league import SimulatedLeague as SimulatedLeague
+from ._oracle import PropLine as PropLine
 from ._retry import no_backoff as no_backoff
 from ._server import FakeUpstream as FakeUpstream, Saturation as Saturation
 

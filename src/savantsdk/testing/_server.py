@@ -13,27 +13,25 @@ so the SDK's ``base_urls`` setting can point each client at it.  uvicorn and sta
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import logging
 import math
-import random
 import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
-import orjson
+import httpx
 
-from .._clock import SystemClock
-from ..typing import Clock
 from . import _payloads as _p
 from ._faults import FaultConfig, FaultKind, RecordedRequest, RouteFaults, TokenBucket
-from ._league import Game, GameState, SimulatedLeague
+from ._routes import OddsApiRoutes, PrizePicksRoutes, SavantRoutes, SportRadarRoutes, StatsApiRoutes
+from ._routes.core import _HTML_PAGE, _json
+from ._routes.odds_api import _ODDS_DETAILS
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -53,58 +51,7 @@ SOURCES: Final[Mapping[str, str]] = {
 }
 _PREFIX_TO_SOURCE: Final = {v: k for k, v in SOURCES.items()}
 _REDACT: Final = frozenset({"apikey", "api_key"})
-_ODDS_DETAILS: Final = "https://the-odds-api.com/liveapi/guides/v4/api-error-codes.html#"
-_HTML_PAGE: Final = (
-    b"<!DOCTYPE html>\n<html><head><title>Just a moment...</title></head>"
-    b"<body><h1>Checking your browser before accessing the site.</h1></body></html>\n"
-)
-_SPORTS: Final = (
-    {
-        "key": "baseball_kbo",
-        "group": "Baseball",
-        "title": "KBO",
-        "description": "KBO League",
-        "active": True,
-        "has_outrights": False,
-    },
-    {
-        "key": "baseball_mlb",
-        "group": "Baseball",
-        "title": "MLB",
-        "description": "Major League Baseball",
-        "active": True,
-        "has_outrights": False,
-    },
-    {
-        "key": "baseball_mlb_world_series_winner",
-        "group": "Baseball",
-        "title": "MLB World Series Winner",
-        "description": "World Series Winner 2024",
-        "active": True,
-        "has_outrights": True,
-    },
-    {
-        "key": "baseball_npb",
-        "group": "Baseball",
-        "title": "NPB",
-        "description": "Nippon Professional Baseball",
-        "active": True,
-        "has_outrights": False,
-    },
-    {
-        "key": "basketball_nba",
-        "group": "Basketball",
-        "title": "NBA",
-        "description": "US Basketball",
-        "active": True,
-        "has_outrights": False,
-    },
-)
 #: The keys FakeUpstream accepts unless told otherwise.
-DEFAULT_API_KEYS: Final[Mapping[str, str]] = {
-    "odds_api": "fake-odds-api-key",
-    "sportradar": "fake-sportradar-key",
-}
 
 
 @attrs.frozen
@@ -124,25 +71,7 @@ class Saturation:
     in_flight_threshold: int
 
 
-def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    from starlette.responses import Response
-
-    return Response(
-        orjson.dumps(body),
-        status_code=status,
-        headers=dict(headers or {}),
-        media_type="application/json",
-    )
-
-
-def _parse_day(text: str) -> date:
-    if "/" in text:
-        m, d, y = text.split("/")
-        return date(int(y), int(m), int(d))
-    return date.fromisoformat(text)
-
-
-class FakeUpstream:
+class FakeUpstream(SavantRoutes, StatsApiRoutes, PrizePicksRoutes, OddsApiRoutes, SportRadarRoutes):
     """A loopback HTTP server for Savant, the Stats API, PrizePicks, The Odds API and SportRadar.
 
     ``now`` is the simulated instant when the server starts (default: 21:00 UTC on the league's
@@ -150,58 +79,6 @@ class FakeUpstream:
     with ``clock`` (``SystemClock`` by default; pass a ``FakeClock`` and ``advance()`` it) times
     ``speed``.
     """
-
-    def __init__(
-        self,
-        league: SimulatedLeague | None = None,
-        *,
-        seed: int = 0,
-        now: datetime | None = None,
-        clock: Clock | None = None,
-        speed: float = 1.0,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        api_keys: Mapping[str, str] | None = None,
-        odds_api_credits: int | None = 500,
-        fault_seed: int = 0,
-        savant_row_cap: int = 25_000,
-        lag_threshold_s: float = 0.05,
-        in_flight_threshold: int = 10_000,
-    ) -> None:
-        self.league: SimulatedLeague = league if league is not None else SimulatedLeague(seed=seed)
-        last = self.league.dates[-1]
-        self._now0 = now or datetime.combine(last, dtime(21, 0), tzinfo=UTC)
-        if self._now0.tzinfo is None:
-            raise ValueError("now must be timezone-aware")
-        self._clock: Clock = clock or SystemClock()
-        self._clock0 = self._clock.time()
-        self._speed = speed
-        self._host = host
-        self._port = port
-        self._api_keys = dict(DEFAULT_API_KEYS if api_keys is None else api_keys)
-        self._credits_total = odds_api_credits
-        self._credits_used = 0
-        self._rng = random.Random(fault_seed)  # noqa: S311 - fault injection, not crypto
-        self._row_cap = savant_row_cap
-        self._faults: list[RouteFaults] = []
-        self._buckets: dict[str, TokenBucket] = {}
-        self._lock = threading.Lock()
-        self._records: list[RecordedRequest] = []
-        self._sc_cache: dict[int, _p.StatcastGame] = {}
-        self._body_cache: collections.OrderedDict[tuple[Any, ...], bytes] = (
-            collections.OrderedDict()
-        )
-        self._sr_games: dict[str, int] = {}
-        self._lag_threshold = lag_threshold_s
-        self._in_flight_threshold = in_flight_threshold
-        self._lags: collections.deque[float] = collections.deque(maxlen=200_000)
-        self._in_flight = 0
-        self._peak_in_flight = 0
-        self._thread: threading.Thread | None = None
-        self._server: Any = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping: asyncio.Event | None = None
-        self._error: BaseException | None = None
 
     def __repr__(self) -> str:
         state = f"{self.base_url}" if self._thread else "stopped"
@@ -327,16 +204,6 @@ class FakeUpstream:
     def api_keys(self) -> dict[str, str]:
         return dict(self._api_keys)
 
-    def now(self) -> datetime:
-        """The simulated instant (UTC)."""
-        elapsed = (self._clock.time() - self._clock0) * self._speed
-        return self._now0 + timedelta(seconds=elapsed)
-
-    def set_now(self, now: datetime) -> None:
-        """Jump the simulated clock to ``now`` (it keeps moving with the clock from there)."""
-        self._now0 = now
-        self._clock0 = self._clock.time()
-
     # ---- faults, limits, credits ----------------------------------------------------------
 
     def faults(
@@ -429,6 +296,20 @@ class FakeUpstream:
     def reset_saturation(self) -> None:
         self._lags.clear()
         self._peak_in_flight = self._in_flight
+
+    # ---- in-process transport -------------------------------------------------------------
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """The same routes, request log and faults as the server, in process and without a socket.
+
+        ``AsyncClient(base_urls=fake.base_urls, http_transport=fake.transport())``: requests go
+        straight into this fake's ASGI app (``httpx.ASGITransport``) on the caller's event loop,
+        are counted in :meth:`requests` and get the faults, rate limits and credits of
+        :meth:`faults`, :meth:`rate_limit` and :meth:`set_odds_api_credits`.  The server need not
+        be started.  Client timeouts do not apply in process, so a ``timeout`` fault hangs for
+        its full ``hang_s``.
+        """
+        return httpx.ASGITransport(app=self._build_app())
 
     # ---- app ------------------------------------------------------------------------------
 
@@ -567,9 +448,12 @@ class FakeUpstream:
         if kind == "rate_limited":
             return self._too_many(source, max(1, math.ceil(cfg.retry_after_s))), kind
         if kind == "timeout":
-            assert self._stopping is not None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), cfg.hang_s)
+            stopping = self._stopping
+            if stopping is not None and self._loop is asyncio.get_running_loop():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopping.wait(), cfg.hang_s)
+            else:  # in process (transport()): not on the server's loop, nothing to release it
+                await asyncio.sleep(cfg.hang_s)
             return Response(
                 b"<html>504 Gateway Time-out</html>", status_code=504, media_type="text/html"
             ), kind
@@ -608,515 +492,10 @@ class FakeUpstream:
 
     # ---- Savant ---------------------------------------------------------------------------
 
-    def _sc_game(self, game: Game) -> _p.StatcastGame:
-        sc = self._sc_cache.get(game.game_pk)
-        if sc is None:
-            sc = self._sc_cache[game.game_pk] = _p.StatcastGame(self.league, game)
-        return sc
-
-    async def _statcast(self, request: Request) -> Response:
-        from starlette.responses import Response
-
-        q = request.query_params
-        lg = self.league
-        now = self.now()
-        try:
-            if q.get("game_pk"):
-                game = lg.game_by_pk.get(int(q["game_pk"]))
-                games: Sequence[Game] = (game,) if game else ()
-            else:
-                first = _parse_day(q["game_date_gt"]) if q.get("game_date_gt") else lg.dates[0]
-                last = _parse_day(q["game_date_lt"]) if q.get("game_date_lt") else lg.dates[-1]
-                games = lg.games_between(first, last)
-        except ValueError:
-            return Response(_p.SAVANT_ERROR_CSV.encode(), media_type="text/csv")
-        team = q.get("team") or ""
-        if team:
-            t = lg.team_by_abbrev.get(team)
-            games = [g for g in games if t is not None and t.id in (g.home_id, g.away_id)]
-        batters = {int(x) for v in q.getlist("batters_lookup[]") for x in v.split(",") if x}
-        pitchers = {int(x) for v in q.getlist("pitchers_lookup[]") for x in v.split(",") if x}
-        persp = "batter" if q.get("player_type") == "batter" else "pitcher"
-        ordered = sorted(games, key=lambda g: (g.start, g.game_pk), reverse=True)
-        done_by_game = {
-            g.game_pk: len(lg.state(g.game_pk, now).pas) for g in ordered if g.start <= now
-        }
-        key = (
-            "sc",
-            persp,
-            tuple(sorted(batters)),
-            tuple(sorted(pitchers)),
-            tuple(done_by_game.items()),
-        )
-        cached = self._cached(key)
-        if cached is not None:
-            return Response(cached, media_type="text/csv; charset=utf-8")
-        out: list[str] = []
-        for game in ordered:
-            if game.game_pk not in done_by_game:
-                continue
-            done = done_by_game[game.game_pk]
-            for pa_index, b, p, line in self._sc_game(game).lines[persp]:
-                if pa_index >= done:
-                    continue
-                if batters and b not in batters:
-                    continue
-                if pitchers and p not in pitchers:
-                    continue
-                out.append(line)
-                if len(out) >= self._row_cap:
-                    break
-            if len(out) >= self._row_cap:
-                break
-        body = "\ufeff" + _p.STATCAST_HEADER + "\n" + "".join(line + "\n" for line in out)
-        data = self._store(key, body.encode())
-        return Response(data, media_type="text/csv; charset=utf-8")
-
-    async def _leaderboard(self, request: Request) -> Response:
-        from starlette.responses import Response
-
-        kind = request.path_params["kind"]
-        q = request.query_params
-        if kind not in {"expected_statistics", "statcast", "percentile-rankings"}:
-            return Response(b"<html>Not Found</html>", status_code=404, media_type="text/html")
-        if (q.get("csv") or "").lower() != "true":
-            return Response(_HTML_PAGE, media_type="text/html")
-        ptype = q.get("type") or "batter"
-        year = int(q.get("year") or self.league.season)
-        pas = _p.season_pas(self.league, self.now()) if year == self.league.season else []
-        text = _p.leaderboard_csv(self.league, pas, kind, ptype, year)
-        minimum = q.get("min") or "0"
-        if minimum.isdecimal() and int(minimum) > 0 and kind != "percentile-rankings":
-            lines = text.splitlines()
-            keep = [lines[0]] + [ln for ln in lines[1:] if _pa_of(kind, ln) >= int(minimum)]
-            text = "\n".join(keep) + "\n"
-        return Response(("\ufeff" + text).encode(), media_type="text/csv; charset=utf-8")
-
     # ---- Stats API ------------------------------------------------------------------------
-
-    def _cached(self, key: tuple[Any, ...]) -> bytes | None:
-        with self._lock:
-            data = self._body_cache.get(key)
-            if data is not None:
-                self._body_cache.move_to_end(key)
-            return data
-
-    def _store(self, key: tuple[Any, ...], data: bytes) -> bytes:
-        with self._lock:
-            self._body_cache[key] = data
-            while len(self._body_cache) > 256:
-                self._body_cache.popitem(last=False)
-        return data
-
-    def _state_json(
-        self,
-        kind: str,
-        game: Game,
-        at: datetime,
-        render: Callable[[SimulatedLeague, GameState, datetime], Any],
-    ) -> Response:
-        """Render (or reuse) a game-state payload: it depends only on the PAs done so far."""
-        from starlette.responses import Response
-
-        state = self.league.state(game.game_pk, at)
-        if state.status == "Preview":  # depends on `at` (lineups posted, timestamps)
-            return _json(render(self.league, state, at))
-        key = (kind, game.game_pk, len(state.pas), state.status)
-        data = self._cached(key) or self._store(key, orjson.dumps(render(self.league, state, at)))
-        return Response(data, media_type="application/json")
-
-    def _not_found(self) -> Response:
-        return _json(
-            {
-                "messageNumber": 11,
-                "message": "Object not found",
-                "timestamp": _p.iso_z(datetime.now(UTC)),
-                "traceId": None,
-            },
-            404,
-        )
-
-    def _as_of(self, request: Request) -> datetime:
-        now = self.now()
-        tc = request.query_params.get("timecode")
-        if tc:
-            try:
-                return min(now, _p.parse_timecode(tc))
-            except ValueError:
-                return now
-        return now
-
-    def _today(self) -> date:
-        return (self.now() - timedelta(hours=4)).date()
-
-    async def _schedule(self, request: Request) -> Response:
-        q = request.query_params
-        lg = self.league
-        try:
-            if q.get("date"):
-                first = last = _parse_day(q["date"])
-            elif q.get("startDate") or q.get("endDate"):
-                first = _parse_day(q.get("startDate") or q["endDate"])
-                last = _parse_day(q.get("endDate") or q["startDate"])
-            else:
-                first = last = self._today()
-        except ValueError:
-            return _json({"messageNumber": 1, "message": "Invalid date"}, 400)
-        games = list(lg.games_between(first, last))
-        if q.get("teamId"):
-            tids = {int(t) for t in q["teamId"].split(",") if t}
-            games = [g for g in games if g.home_id in tids or g.away_id in tids]
-        if q.get("gamePk") or q.get("gamePks"):
-            pks = {int(p) for p in (q.get("gamePk") or q.get("gamePks") or "").split(",") if p}
-            games = [g for g in games if g.game_pk in pks]
-        return _json(_p.schedule_json(lg, games, self.now(), q.get("hydrate") or ""))
-
-    def _game(self, request: Request) -> Game | None:
-        return self.league.game_by_pk.get(int(request.path_params["pk"]))
-
-    async def _feed(self, request: Request) -> Response:
-        game = self._game(request)
-        if game is None:
-            return self._not_found()
-        at = self._as_of(request)
-        return self._state_json("feed", game, at, _p.feed_json)
-
-    async def _timestamps(self, request: Request) -> Response:
-        game = self._game(request)
-        if game is None:
-            return self._not_found()
-        st = self.league.state(game.game_pk, self.now())
-        return _json(_p.timestamps_json(self.league, st))
-
-    async def _diff_patch(self, request: Request) -> Response:
-        game = self._game(request)
-        if game is None:
-            return self._not_found()
-        now = self.now()
-        new_state = self.league.state(game.game_pk, now)
-        new = _p.feed_json(self.league, new_state, now)
-        start = request.query_params.get("startTimecode")
-        if not start:
-            return _json(new)
-        try:
-            then = min(now, _p.parse_timecode(start))
-        except ValueError:
-            return _json(new)
-        old_state = self.league.state(game.game_pk, then)
-        if len(old_state.pas) == len(new_state.pas) and old_state.status == new_state.status:
-            return _json([])
-        old = _p.feed_json(self.league, old_state, now)
-        return _json([{"diff": _p.json_diff(old, new)}])
-
-    async def _boxscore(self, request: Request) -> Response:
-        game = self._game(request)
-        if game is None:
-            return self._not_found()
-        at = self._as_of(request)
-        return self._state_json("box", game, at, _p.boxscore_json)
-
-    async def _people(self, request: Request) -> Response:
-        ids = [
-            int(x)
-            for x in (request.query_params.get("personIds") or "").split(",")
-            if x.strip().isdecimal()
-        ]
-        people = [
-            _p.person_json(self.league, self.league.players[i], at=self._today())
-            for i in ids
-            if i in self.league.players
-        ]
-        return _json({"copyright": _p.COPYRIGHT, "people": people})
-
-    async def _person(self, request: Request) -> Response:
-        pid = int(request.path_params["pid"])
-        if pid not in self.league.players:
-            return self._not_found()
-        return _json(
-            {
-                "copyright": _p.COPYRIGHT,
-                "people": [_p.person_json(self.league, self.league.players[pid], at=self._today())],
-            }
-        )
-
-    async def _people_search(self, request: Request) -> Response:
-        names = request.query_params.get("names") or request.query_params.get("name") or ""
-        people = [
-            _p.person_json(self.league, p, at=self._today()) for p in self.league.search(names)
-        ]
-        return _json({"copyright": _p.COPYRIGHT, "people": people})
-
-    async def _person_stats(self, request: Request) -> Response:
-        pid = int(request.path_params["pid"])
-        if pid not in self.league.players:
-            return self._not_found()
-        q = request.query_params
-        if (q.get("stats") or "gameLog") != "gameLog":
-            return _json({"copyright": _p.COPYRIGHT, "stats": []})
-        player = self.league.players[pid]
-        default = "pitching" if player.is_pitcher else "hitting"
-        groups = [
-            g.strip() for g in (q.get("group") or default).strip("[]").split(",") if g.strip()
-        ]
-        season = int(q.get("season") or self.league.season)
-        if season != self.league.season:
-            return _json({"copyright": _p.COPYRIGHT, "stats": []})
-        return _json(_p.game_log_json(self.league, player, groups, self.now(), season))
-
-    async def _teams(self, request: Request) -> Response:
-        return _json(_p.teams_json(self.league))
-
-    async def _roster(self, request: Request) -> Response:
-        team = self.league.team_by_id.get(int(request.path_params["tid"]))
-        if team is None:
-            return self._not_found()
-        kind = (
-            request.path_params.get("kind") or request.query_params.get("rosterType") or ("active")
-        )
-        return _json(_p.roster_json(self.league, team, kind))
 
     # ---- PrizePicks -----------------------------------------------------------------------
 
-    async def _projections(self, request: Request) -> Response:
-        league_id = request.query_params.get("league_id")
-        now = self.now()
-        if league_id not in (None, "", "2"):
-            return _json(
-                {
-                    "data": [],
-                    "included": [],
-                    "links": {"self": "api.prizepicks.com/projections"},
-                    "meta": {"current_page": 1, "total_pages": 1},
-                }
-            )
-        today = self._today()
-        games = [
-            g for g in self.league.games_between(today, today + timedelta(days=1)) if g.start > now
-        ]
-        return _json(_p.prizepicks_json(self.league, games, now))
-
     # ---- The Odds API ---------------------------------------------------------------------
 
-    def _quota_headers(self, last: int) -> dict[str, str]:
-        remaining = (
-            self._credits_total - self._credits_used if self._credits_total is not None else 10**9
-        )
-        return {
-            "x-requests-remaining": str(max(0, remaining)),
-            "x-requests-used": str(self._credits_used),
-            "x-requests-last": str(last),
-        }
-
-    def _odds_error(self, status: int, code: str, message: str) -> Response:
-        slug = code.lower().replace("_", "-")
-        return _json(
-            {"message": message, "error_code": code, "details_url": _ODDS_DETAILS + slug},
-            status,
-            self._quota_headers(0),
-        )
-
-    def _odds_auth(self, request: Request) -> Response | None:
-        key = request.query_params.get("apiKey")
-        if not key:
-            return self._odds_error(
-                401, "MISSING_KEY", "API key is missing. Get an API key at https://the-odds-api.com"
-            )
-        if key != self._api_keys.get("odds_api"):
-            return self._odds_error(
-                401,
-                "INVALID_KEY",
-                "API key is not valid. Get an API key at https://the-odds-api.com",
-            )
-        return None
-
-    def _charge(self, cost: int) -> bool:
-        """Spend ``cost`` credits; False (nothing spent) when the budget cannot cover it."""
-        with self._lock:
-            if (
-                self._credits_total is not None
-                and cost > 0
-                and (self._credits_used + cost > self._credits_total)
-            ):
-                return False
-            self._credits_used += cost
-        return True
-
-    def _regions(self, request: Request) -> int | Response:
-        q = request.query_params
-        if q.get("bookmakers"):
-            return math.ceil(len([b for b in q["bookmakers"].split(",") if b]) / 10)
-        if not q.get("regions"):
-            return self._odds_error(422, "MISSING_REGION", "Missing regions or bookmakers key")
-        return len([r for r in q["regions"].split(",") if r])
-
-    def _open_games(self) -> list[Game]:
-        now = self.now()
-        return [
-            g
-            for g in self.league.schedule
-            if g.start > now - timedelta(hours=5) and not self.league.state(g.game_pk, now).is_final
-        ]
-
-    async def _odds_sports(self, request: Request) -> Response:
-        if (err := self._odds_auth(request)) is not None:
-            return err
-        return _json(list(_SPORTS), headers=self._quota_headers(0))
-
-    def _sport_check(self, request: Request) -> Response | None:
-        sport = request.path_params["sport"]
-        if sport not in {s["key"] for s in _SPORTS}:
-            return self._odds_error(404, "UNKNOWN_SPORT", f"Unknown sport: {sport}")
-        return None
-
-    async def _odds_events(self, request: Request) -> Response:
-        if (err := self._odds_auth(request) or self._sport_check(request)) is not None:
-            return err
-        if request.path_params["sport"] != "baseball_mlb":
-            return _json([], headers=self._quota_headers(0))
-        games = self._filter_commence(request, self._open_games())
-        return _json([_p.odds_event(self.league, g) for g in games], headers=self._quota_headers(0))
-
-    def _filter_commence(self, request: Request, games: list[Game]) -> list[Game]:
-        q = request.query_params
-        lo, hi = q.get("commenceTimeFrom"), q.get("commenceTimeTo")
-        if lo:
-            t = datetime.fromisoformat(lo)
-            games = [g for g in games if g.start >= t]
-        if hi:
-            t = datetime.fromisoformat(hi)
-            games = [g for g in games if g.start <= t]
-        if q.get("eventIds"):
-            wanted = set(q["eventIds"].split(","))
-            games = [g for g in games if _p.event_id(self.league, g) in wanted]
-        return games
-
-    def _markets(self, request: Request) -> list[str]:
-        raw = request.query_params.get("markets") or "h2h"
-        return list(dict.fromkeys(m.strip() for m in raw.split(",") if m.strip()))
-
-    async def _odds_bulk(self, request: Request) -> Response:
-        if (err := self._odds_auth(request) or self._sport_check(request)) is not None:
-            return err
-        regions = self._regions(request)
-        if not isinstance(regions, int):
-            return regions
-        markets = self._markets(request)
-        bad = [m for m in markets if m not in _p.FEATURED_MARKETS]
-        if bad:
-            return self._odds_error(
-                422, "INVALID_MARKET", "Markets not supported by this endpoint: " + ", ".join(bad)
-            )
-        fmt = request.query_params.get("oddsFormat") or "decimal"
-        games = self._filter_commence(request, self._open_games())
-        if request.path_params["sport"] != "baseball_mlb":
-            games = []
-        cost = len(markets) * regions if games else 0
-        if not self._charge(cost):
-            return self._odds_error(
-                401,
-                "OUT_OF_USAGE_CREDITS",
-                "Usage quota has been reached. See usage plans at https://the-odds-api.com",
-            )
-        now = self.now()
-        body = [_p.bulk_odds_event(self.league, g, markets, fmt, now) for g in games]
-        return _json(body, headers=self._quota_headers(cost))
-
-    async def _odds_event(self, request: Request) -> Response:
-        if (err := self._odds_auth(request) or self._sport_check(request)) is not None:
-            return err
-        regions = self._regions(request)
-        if not isinstance(regions, int):
-            return regions
-        event = request.path_params["event_id"]
-        game = next((g for g in self._open_games() if _p.event_id(self.league, g) == event), None)
-        if game is None:
-            return self._odds_error(
-                404,
-                "EVENT_NOT_FOUND",
-                "Event not found. The event may have expired or the event id is invalid.",
-            )
-        markets = self._markets(request)
-        fmt = request.query_params.get("oddsFormat") or "decimal"
-        now = self.now()
-        books = request.query_params.get("bookmakers")
-        body, n_props = _p.event_odds_json(
-            self.league, game, markets, fmt, now, bookmakers=books.split(",") if books else None
-        )
-        featured = [m for m in markets if m in _p.FEATURED_MARKETS]
-        if featured:
-            bulk = _p.bulk_odds_event(self.league, game, featured, fmt, now)
-            extra = {b["key"]: b["markets"] for b in bulk["bookmakers"]}
-            for b in body["bookmakers"]:
-                b["markets"] = extra.get(b["key"], []) + b["markets"]
-        cost = (n_props + len({m for m in featured if m in {"h2h", "spreads", "totals"}})) * (
-            regions
-        )
-        if not self._charge(cost):
-            return self._odds_error(
-                401,
-                "OUT_OF_USAGE_CREDITS",
-                "Usage quota has been reached. See usage plans at https://the-odds-api.com",
-            )
-        return _json(body, headers=self._quota_headers(cost))
-
     # ---- SportRadar -----------------------------------------------------------------------
-
-    def _sr_auth(self, request: Request) -> Response | None:
-        key = request.headers.get("x-api-key") or request.query_params.get("api_key")
-        if not key:
-            return _json({"message": "No API key found in request"}, 401)
-        if key != self._api_keys.get("sportradar"):
-            return _json({"message": "Invalid authentication credentials"}, 401)
-        return None
-
-    def _sr_headers(self) -> dict[str, str]:
-        return {
-            "Cache-Control": "public, must-revalidate, max-age=2",
-            "X-Plan-Qps-Allotted": "1",
-            "X-Plan-Quota-Allotted": "1000",
-        }
-
-    async def _sr_schedule(self, request: Request) -> Response:
-        if (err := self._sr_auth(request)) is not None:
-            return err
-        pp = request.path_params
-        try:
-            day = date(pp["y"], pp["m"], pp["d"])
-        except ValueError:
-            return _json({"message": "Not Found"}, 404)
-        return _json(_p.sr_schedule_json(self.league, day, self.now()), headers=self._sr_headers())
-
-    def _sr_game(self, gid: str) -> Game | None:
-        if not self._sr_games:
-            self._sr_games = {_p.sr_id("game", g.game_pk): g.game_pk for g in self.league.schedule}
-        pk = self._sr_games.get(gid)
-        return self.league.game_by_pk[pk] if pk is not None else None
-
-    async def _sr_summary(self, request: Request) -> Response:
-        if (err := self._sr_auth(request)) is not None:
-            return err
-        game = self._sr_game(request.path_params["gid"])
-        if game is None:
-            return _json({"message": "Not Found"}, 404)
-        st = self.league.state(game.game_pk, self.now())
-        return _json(_p.sr_summary_json(self.league, st), headers=self._sr_headers())
-
-    async def _sr_pbp(self, request: Request) -> Response:
-        if (err := self._sr_auth(request)) is not None:
-            return err
-        game = self._sr_game(request.path_params["gid"])
-        if game is None:
-            return _json({"message": "Not Found"}, 404)
-        st = self.league.state(game.game_pk, self.now())
-        return _json(_p.sr_pbp_json(self.league, st), headers=self._sr_headers())
-
-
-def _pa_of(kind: str, line: str) -> int:
-    """The PA (or attempts) column of a leaderboard line, for ``min=`` filtering."""
-    import csv
-
-    row = next(csv.reader([line]))
-    try:
-        return int(row[3] if kind == "expected_statistics" else row[2].strip('"'))
-    except (IndexError, ValueError):
-        return 0

@@ -13,16 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from savantsdk.testing import SimulatedLeague, _payloads as payloads
-from savantsdk.testing._league import (
-    EVENT_COUNTS_2024,
-    LEAGUE_RATES_2024,
-    american_from_prob,
-    batting_lines,
-    book_prices,
-    innings_pitched,
-    pitching_lines,
-    prop_line,
-)
+from savantsdk.testing._counting import batting_lines, innings_pitched, pitching_lines
+from savantsdk.testing._oracle import american_from_prob, book_prices, prop_line
+from savantsdk.testing._world import EVENT_COUNTS_2024, LEAGUE_RATES_2024
 
 START = date(2024, 5, 1)
 

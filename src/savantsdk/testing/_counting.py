@@ -1,0 +1,168 @@
+"""Box score counting stats from plate appearances (the ONE place the counting is done).
+
+Stats API ``stats.batting`` / ``stats.pitching`` key sets and per-player lines; every payload
+that shows a counting stat (box scores, game logs, leaderboards, SportRadar summaries) builds it
+from these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+from ._world import PlateAppearance
+
+__all__ = ("BATTING_KEYS", "PITCHING_KEYS", "batting_lines", "innings_pitched", "pitching_lines")
+
+
+def innings_pitched(outs: int) -> str:
+    return f"{outs // 3}.{outs % 3}"
+
+
+BATTING_KEYS: Final = (
+    "plateAppearances",
+    "atBats",
+    "hits",
+    "doubles",
+    "triples",
+    "homeRuns",
+    "strikeOuts",
+    "baseOnBalls",
+    "intentionalWalks",
+    "hitByPitch",
+    "runs",
+    "rbi",
+    "totalBases",
+    "sacFlies",
+    "sacBunts",
+    "groundIntoDoublePlay",
+    "groundIntoTriplePlay",
+    "flyOuts",
+    "groundOuts",
+    "lineOuts",
+    "popOuts",
+    "airOuts",
+    "leftOnBase",
+    "stolenBases",
+    "caughtStealing",
+    "catchersInterference",
+    "pickoffs",
+)
+PITCHING_KEYS: Final = (
+    "battersFaced",
+    "outs",
+    "atBats",
+    "hits",
+    "doubles",
+    "triples",
+    "homeRuns",
+    "runs",
+    "earnedRuns",
+    "strikeOuts",
+    "baseOnBalls",
+    "intentionalWalks",
+    "hitBatsmen",
+    "numberOfPitches",
+    "balls",
+    "strikes",
+    "sacFlies",
+    "sacBunts",
+    "flyOuts",
+    "groundOuts",
+    "lineOuts",
+    "popOuts",
+    "airOuts",
+    "stolenBases",
+    "caughtStealing",
+    "wildPitches",
+    "balks",
+    "pickoffs",
+    "inheritedRunners",
+    "inheritedRunnersScored",
+    "catchersInterference",
+)
+
+
+def _out_kind(pa: PlateAppearance) -> str | None:
+    if pa.event in {"field_out", "force_out", "grounded_into_double_play", "sac_fly"}:
+        return {"ground_ball": "groundOuts", "line_drive": "lineOuts", "popup": "popOuts"}.get(
+            pa.bb_type or "", "flyOuts"
+        )
+    return None
+
+
+def batting_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
+    """Per-batter counting stats (Stats API ``stats.batting`` keys) from the PAs."""
+    lines: dict[int, dict[str, int]] = {}
+
+    def line(pid: int) -> dict[str, int]:
+        if pid not in lines:
+            lines[pid] = dict.fromkeys(BATTING_KEYS, 0)
+        return lines[pid]
+
+    for pa in pas:
+        b = line(pa.batter)
+        b["plateAppearances"] += 1
+        b["atBats"] += int(pa.is_ab)
+        if pa.bases:
+            b["hits"] += 1
+            b["totalBases"] += pa.bases
+            b["doubles"] += int(pa.event == "double")
+            b["triples"] += int(pa.event == "triple")
+            b["homeRuns"] += int(pa.event == "home_run")
+        b["strikeOuts"] += int(pa.is_strikeout)
+        b["baseOnBalls"] += int(pa.event == "walk")
+        b["hitByPitch"] += int(pa.event == "hit_by_pitch")
+        b["sacFlies"] += int(pa.event == "sac_fly")
+        b["groundIntoDoublePlay"] += int(pa.event == "grounded_into_double_play")
+        b["rbi"] += pa.rbi
+        kind = _out_kind(pa)
+        if kind:
+            b[kind] += 1
+            if kind != "groundOuts":
+                b["airOuts"] += 1
+        for runner in pa.scorers:
+            line(runner)["runs"] += 1
+    return lines
+
+
+def pitching_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
+    """Per-pitcher counting stats (Stats API ``stats.pitching`` keys) from the PAs."""
+    lines: dict[int, dict[str, int]] = {}
+
+    def line(pid: int) -> dict[str, int]:
+        if pid not in lines:
+            lines[pid] = dict.fromkeys(PITCHING_KEYS, 0)
+        return lines[pid]
+
+    for pa in pas:
+        p = line(pa.pitcher)
+        p["battersFaced"] += 1
+        p["outs"] += pa.outs_made
+        p["atBats"] += int(pa.is_ab)
+        p["hits"] += int(pa.bases > 0)
+        p["doubles"] += int(pa.event == "double")
+        p["triples"] += int(pa.event == "triple")
+        p["homeRuns"] += int(pa.event == "home_run")
+        p["strikeOuts"] += int(pa.is_strikeout)
+        p["baseOnBalls"] += int(pa.event == "walk")
+        p["hitBatsmen"] += int(pa.event == "hit_by_pitch")
+        p["sacFlies"] += int(pa.event == "sac_fly")
+        n = len(pa.pitches)
+        p["numberOfPitches"] += n
+        balls = sum(1 for x in pa.pitches if x.description in {"ball", "blocked_ball"})
+        p["balls"] += balls
+        p["strikes"] += n - balls
+        kind = _out_kind(pa)
+        if kind:
+            p[kind] += 1
+            if kind != "groundOuts":
+                p["airOuts"] += 1
+        for charged, earned in zip(pa.charged_to, pa.earned, strict=True):
+            q = line(charged)
+            q["runs"] += 1
+            q["earnedRuns"] += int(earned)
+    return lines
+
+
+# --------------------------------------------------------------------------------------------

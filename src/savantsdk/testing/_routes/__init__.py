@@ -1,0 +1,18 @@
+"""The fake upstream's routes, one module per upstream as in :mod:`savantsdk.sources`."""
+
+from .core import DEFAULT_API_KEYS as DEFAULT_API_KEYS, FakeState as FakeState
+from .odds_api import OddsApiRoutes as OddsApiRoutes
+from .prizepicks import PrizePicksRoutes as PrizePicksRoutes
+from .savant import SavantRoutes as SavantRoutes
+from .sportradar import SportRadarRoutes as SportRadarRoutes
+from .statsapi import StatsApiRoutes as StatsApiRoutes
+
+__all__ = (
+    "DEFAULT_API_KEYS",
+    "FakeState",
+    "OddsApiRoutes",
+    "PrizePicksRoutes",
+    "SavantRoutes",
+    "SportRadarRoutes",
+    "StatsApiRoutes",
+)
