@@ -84,3 +84,14 @@ async def test_a_server_error_reaches_the_sdk_as_a_retryable_failure(fake: FakeU
             await client.request("statsapi", "GET", "/api/v1/teams")
     assert info.value.status_code == 503
     assert fake.count("statsapi", "/api/v1/teams") == 3
+
+
+def test_the_blocking_client_takes_the_transport_too() -> None:
+    from savantsdk import Client
+
+    fake = FakeUpstream(SimulatedLeague(seed=5, days=3))
+    with Client(base_urls=fake.base_urls, http_transport=fake.transport(), cache=None) as client:
+        schedule = client.statsapi.schedule(fake.league.dates[-1])
+    assert len(schedule.value.dates[0].games) == 15
+    assert fake.port == 0  # never started: no socket
+    assert fake.count("statsapi", "/api/v1/schedule") == 1
