@@ -9,6 +9,7 @@ import pytest
 
 import savantsdk.props as props
 import savantsdk.sources as sources
+import savantsdk.testing as testing
 from savantsdk.executor import Outcome
 
 
@@ -20,15 +21,20 @@ def test_odds_enums_are_one_object() -> None:
 
 
 @pytest.mark.parametrize(
-    ("module", "new"),
-    [(sources, "OddsOutcome"), (props, "PACategory")],
+    ("module", "old_name", "new"),
+    [
+        (sources, "Outcome", "OddsOutcome"),
+        (props, "Outcome", "PACategory"),
+        (testing, "PropLine", "TrueLine"),
+    ],
 )
-def test_old_outcome_names_warn_and_resolve(module: object, new: str) -> None:
-    with pytest.warns(DeprecationWarning, match=rf"\.Outcome is deprecated .* use .*\.{new}"):
-        old = module.Outcome  # type: ignore[attr-defined]
+def test_old_names_warn_and_resolve(module: object, old_name: str, new: str) -> None:
+    with pytest.warns(DeprecationWarning, match=rf"\.{old_name} is deprecated .* use .*\.{new}"):
+        old = getattr(module, old_name)
     assert old is getattr(module, new)
     assert old is not Outcome
-    assert "Outcome" not in module.__all__  # type: ignore[attr-defined]
+    assert old is not props.PropLine
+    assert old_name not in module.__all__  # type: ignore[attr-defined]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert getattr(module, new) is old

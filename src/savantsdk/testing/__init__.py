@@ -5,7 +5,10 @@ Library code never imports it (only the demo does, lazily).  ``FakeUpstream`` ne
 ``savantsdk[testing]`` extra (uvicorn, starlette); importing this package does not.
 """
 
+from typing import TYPE_CHECKING
+
 from .._clock import FakeClock as FakeClock
+from .._deprecated import renamed
 from ._faults import (
     FaultConfig as FaultConfig,
     Latency as Latency,
@@ -13,7 +16,7 @@ from ._faults import (
     RouteFaults as RouteFaults,
 )
 from ._league import SimulatedLeague as SimulatedLeague
-from ._oracle import PropLine as PropLine
+from ._oracle import TrueLine as TrueLine
 from ._retry import no_backoff as no_backoff
 from ._server import FakeUpstream as FakeUpstream, Saturation as Saturation
 
@@ -22,10 +25,13 @@ __all__ = (
     "FakeUpstream",
     "FaultConfig",
     "Latency",
-    "PropLine",
     "RecordedRequest",
     "RouteFaults",
     "Saturation",
     "SimulatedLeague",
+    "TrueLine",
     "no_backoff",
 )
+
+if not TYPE_CHECKING:  # renamed: ``props.PropLine`` is the engine's priced line
+    __getattr__ = renamed(__name__, {"PropLine": "TrueLine"}, globals())

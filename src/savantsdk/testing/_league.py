@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Final
 
 from ._game_sim import _GameSim
-from ._oracle import PropLine
+from ._oracle import TrueLine
 from ._world import (
     _BATTER_SPREAD,
     _FIRST,
@@ -84,7 +84,7 @@ class SimulatedLeague:
         self.days = days
         self._dh_rate = doubleheader_rate
         self._games: dict[int, tuple[PlateAppearance, ...]] = {}
-        self._props: dict[tuple[int, int, str], PropLine] = {}
+        self._props: dict[tuple[int, int, str], TrueLine] = {}
         rng = random.Random(f"league:{seed}")  # noqa: S311 - simulation, not crypto
         self.teams: tuple[Team, ...] = self._make_teams(rng)
         self.players: dict[int, Player] = {p.id: p for t in self.teams for p in t.players}

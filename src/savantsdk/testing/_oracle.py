@@ -2,7 +2,7 @@
 
 For each player market (:data:`BATTER_MARKETS`, :data:`PITCHER_MARKETS`) a count distribution
 from pre-game information only (matchup rates, lineup slot, the starter's batters-faced
-tendency), its most balanced half point and true P(over) (:class:`PropLine`); then
+tendency), its most balanced half point and true P(over) (:class:`TrueLine`); then
 :func:`book_prices` adds margin and noise, and the American/decimal conversions render them.
 """
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = (
     "BATTER_MARKETS",
     "PITCHER_MARKETS",
-    "PropLine",
+    "TrueLine",
     "american_from_prob",
     "book_prices",
     "decimal_from_prob",
@@ -71,7 +71,7 @@ _BF_SD: Final = 3.2
 
 
 @attrs.frozen
-class PropLine:
+class TrueLine:
     """A player's true line for one market: ``point`` and the true P(over)."""
 
     game_pk: int
@@ -132,7 +132,7 @@ def _line_from_dist(dist: Sequence[float]) -> tuple[float, float, float]:
     return best[0], max(0.0, min(1.0, best[1])), exp
 
 
-def prop_line(league: SimulatedLeague, game: Game, player_id: int, market: str) -> PropLine:
+def prop_line(league: SimulatedLeague, game: Game, player_id: int, market: str) -> TrueLine:
     """The TRUE line for a player's market in a game (pre-game information only).  Cached."""
     key = (game.game_pk, player_id, market)
     cached = league._props.get(key)
@@ -141,7 +141,7 @@ def prop_line(league: SimulatedLeague, game: Game, player_id: int, market: str) 
     return cached
 
 
-def _prop_line(league: SimulatedLeague, game: Game, player_id: int, market: str) -> PropLine:
+def _prop_line(league: SimulatedLeague, game: Game, player_id: int, market: str) -> TrueLine:
     player = league.players[player_id]
     home = player.team_id == game.home_id
     if market in BATTER_MARKETS:
@@ -174,7 +174,7 @@ def _prop_line(league: SimulatedLeague, game: Game, player_id: int, market: str)
     else:
         raise KeyError(market)
     point, p_over, exp = _line_from_dist(dist)
-    return PropLine(game.game_pk, player_id, market, point, p_over, exp)
+    return TrueLine(game.game_pk, player_id, market, point, p_over, exp)
 
 
 def book_prices(
