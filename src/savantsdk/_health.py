@@ -48,10 +48,9 @@ from .exceptions import (
     SourceStatusError,
 )
 from .executor import ExecutorMetrics
+from .typing import SourceContext
 
 if TYPE_CHECKING:
-    from ._config import ApiKeys, SourceSettings
-    from .cache import Cache
     from .typing import Clock, SourceClient
 
 __all__ = (
@@ -68,19 +67,9 @@ T = TypeVar("T")
 _KEYED: Final = ("odds_api", "sportradar")
 
 
-class _HealthContext(Protocol):
-    """What the health check reads of a client (an AsyncClient)."""
-
-    @property
-    def api_keys(self) -> ApiKeys: ...
-
-    @property
-    def cache(self) -> Cache | None: ...
-
-    @property
-    def clock(self) -> Clock: ...
-
-    def settings(self, source: str) -> SourceSettings: ...
+class _HealthContext(SourceContext, Protocol):
+    """What the health check reads of a client (an AsyncClient): a source context plus every
+    executor's metrics and each source client."""
 
     def metrics(self) -> dict[str, ExecutorMetrics]: ...
 

@@ -62,8 +62,19 @@ __all__ = (
     "SyncPrizePicksClient",
     "SyncPropsClient",
     "SyncSavantClient",
+    "SyncSource",
     "SyncSportradarClient",
     "SyncStatsApiClient",
+)
+
+
+#: The blocking twin of any one source client (what ``Client.source(name)`` returns).
+SyncSource = (
+    SyncSavantClient
+    | SyncStatsApiClient
+    | SyncPrizePicksClient
+    | SyncOddsApiClient
+    | SyncSportradarClient
 )
 
 
@@ -141,25 +152,11 @@ class Client(ClientMethods):
         """Whether ``close()`` has run."""
         return self._closed
 
-    def source(
-        self, name: str
-    ) -> (
-        SyncSavantClient
-        | SyncStatsApiClient
-        | SyncPrizePicksClient
-        | SyncOddsApiClient
-        | SyncSportradarClient
-    ):
+    def source(self, name: str) -> SyncSource:
         """The blocking twin of the source client ``name`` (``client.source("odds_api")`` is
         ``client.odds_api``): its ``quota_status()`` and ``health_probe()`` block."""
         self._async_ns.settings(name)  # ConfigurationError for an unknown source
-        twin: (
-            SyncSavantClient
-            | SyncStatsApiClient
-            | SyncPrizePicksClient
-            | SyncOddsApiClient
-            | SyncSportradarClient
-        ) = getattr(self, name)
+        twin: SyncSource = getattr(self, name)
         return twin
 
     def with_options(self, **overrides: Any) -> Client:
