@@ -2,6 +2,11 @@
 
     python benchmarks/faults.py --json                # 10,000 items, one JSON object
     python benchmarks/faults.py --items 2000          # a readable summary of a smaller run
+    python benchmarks/faults.py --json --items 0      # only the props cycles (props_cycles)
+
+Two parts in one run: the 10,000-call map below, then ``props_cycles``: 20 props cycles
+(7 history days, 15 games) through the same fault mix on every source (see
+``benchmarks/faults_props.py`` for what it reports and checks).
 
 Not a test (wall time depends on the machine), but every invariant is checked and the script
 exits 1 when one is broken; the JSON carries the verdicts under ``checks``.
@@ -63,6 +68,8 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 from urllib.parse import parse_qs
+
+import faults_props  # benchmarks/faults_props.py, beside this script
 
 from savantsdk import (
     AsyncClient,
@@ -399,15 +406,28 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=None, help="RateLimit.rate_per_s")
     parser.add_argument("--window", type=int, default=1000, help="map() batch_size (window)")
     parser.add_argument("--fail-max", type=int, default=50, help="BreakerPolicy.fail_max")
+    faults_props.add_arguments(parser, prefix="props-")
     args = parser.parse_args()
     if args.hang <= args.timeout:
         parser.error("--hang must be longer than --timeout")
 
-    fake = RemoteFake(args.seed, args.hang)
-    try:
-        out = asyncio.run(cycle(fake, args))
-    finally:
-        fake.stop()
+    out: dict[str, Any] = {"checks": {}}
+    if args.items > 0:
+        fake = RemoteFake(args.seed, args.hang)
+        try:
+            out = asyncio.run(cycle(fake, args))
+        finally:
+            fake.stop()
+    if args.props_cycles > 0:
+        props_args = argparse.Namespace(
+            seed=args.seed,
+            cycles=args.props_cycles,
+            timeout=args.props_timeout,
+            hang=args.props_hang,
+        )
+        props = asyncio.run(faults_props.run(props_args))
+        out["props_cycles"] = props
+        out["checks"].update({f"props_{k}": v for k, v in props["checks"].items()})
     out["config"] = {
         "faults": {**FAULTS, "hang_s": args.hang},
         "client_timeout_s": args.timeout,

@@ -168,7 +168,30 @@ def _add_props(p: argparse.ArgumentParser) -> None:
         help="price lines whose games start on another day than --date (refused otherwise; "
         "the edges are then not edges on any real game)",
     )
+    p.add_argument(
+        "--max-skipped-share",
+        type=_share,
+        default=DEFAULT_MAX_SKIPPED_SHARE,
+        metavar="FRACTION",
+        help="online mode: exit 3 when more than this share of the slate's games (not yet "
+        f"final) could not be priced (default {DEFAULT_MAX_SKIPPED_SHARE:g}; 1 never fails)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list of prop rows")
+
+
+#: ``savantsdk props`` (online) exits 3 when more than this share of the games not yet final
+#: could not be priced (``--max-skipped-share``).
+DEFAULT_MAX_SKIPPED_SHARE = 0.2
+
+
+def _share(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a fraction in 0..1, got {raw!r}")
+    return value
 
 
 def _sort_key(row: dict[str, Any]) -> tuple[int, float]:
@@ -204,16 +227,31 @@ def _run_props_online(args: argparse.Namespace) -> Any:
                     + (f" ({report.lines_error})" if report.lines_error else ""),
                     file=sys.stderr,
                 )
-            return result
+            return result, report
 
-    return anyio.run(run)
+    with warnings.catch_warnings():  # the report's one-line summary below says it
+        warnings.simplefilter("ignore", PartialResultWarning)
+        return anyio.run(run)
 
 
 def _run_props(args: argparse.Namespace) -> int:
     if not args.statcast:
         if args.lines:
             raise SavantError("--lines needs --statcast (offline mode)")
-        return _print_props(args, _run_props_online(args), {})
+        result, report = _run_props_online(args)
+        status = _print_props(args, result, {})
+        summary = report.degraded_summary() if report is not None else None
+        if summary is not None:
+            print(f"{args.date}: degraded: {summary}", file=sys.stderr)
+        if report is not None and report.skipped_share > args.max_skipped_share:
+            print(
+                f"savantsdk props: error: {report.games_failed} of {report.games_pricable} "
+                f"games could not be priced ({report.skipped_share:.0%} > "
+                f"--max-skipped-share {args.max_skipped_share:g}); see the reasons above",
+                file=sys.stderr,
+            )
+            return 3
+        return status
     from .ids import load_people
     from .props._generate import generate_from_statcast
     from .props._markets import MarketLine, read_lines_file

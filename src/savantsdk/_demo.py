@@ -181,6 +181,8 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
                         "lines": report.lines_total,
                         "lines_served_by": list(report.lines_served_by),
                         "props_memoized": report.props_memoized,
+                        "skipped_games": report.skip_counts,
+                        "degraded": report.degraded_summary(),
                     }
                 )
             assert props is not None
@@ -293,6 +295,8 @@ def format_demo(result: Mapping[str, Any]) -> str:
             f"({c['games']} games, {c['projected_lineups']} with projected lineups, "
             f"{c['lines']} market lines from {'+'.join(c['lines_served_by']) or 'none'})"
         )
+        if c["degraded"]:
+            lines.append(f"      degraded: {c['degraded']}")
     t = result["targets"]
     bound = result["bound_s"]
     ratio = result["cold_over_bound"]

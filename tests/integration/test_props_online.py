@@ -116,9 +116,12 @@ async def test_lines_outage_falls_back_to_prizepicks(fake: FakeUpstream) -> None
     fake.faults("odds_api", "*", server_error=1.0)
     day = slate_day(fake)
     async with make_client(fake, retry=NO_RETRY) as client:
-        props = await client.props.generate(day, history_days=HISTORY_DAYS, markets=["hits"])
+        with pytest.warns(PartialResultWarning, match=r"degraded: .*lines: 1 fetch\(es\) failed"):
+            props = await client.props.generate(day, history_days=HISTORY_DAYS, markets=["hits"])
         report = client.props.last_report
     assert report is not None
+    assert report.degraded
+    assert report.lines_errors[0].startswith("odds_api: SourceServerError: [odds_api] HTTP 503")
     assert report.lines_served_by == ("prizepicks",)
     assert report.lines_fallback_reason is not None
     assert "SourceServerError" in report.lines_fallback_reason
@@ -133,7 +136,8 @@ async def test_every_lines_source_down_still_prices_at_default_lines(fake: FakeU
     fake.faults("prizepicks", "*", server_error=1.0)
     day = slate_day(fake)
     async with make_client(fake, retry=NO_RETRY) as client:
-        props = await client.props.generate(day, history_days=HISTORY_DAYS, markets=["hits"])
+        with pytest.warns(PartialResultWarning, match="priced at the default lines"):
+            props = await client.props.generate(day, history_days=HISTORY_DAYS, markets=["hits"])
         report = client.props.last_report
     assert report is not None
     assert report.lines_error is not None

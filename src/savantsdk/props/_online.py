@@ -31,34 +31,43 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import warnings
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
 import attrs
-import numpy as np
 
 from .._progress import progress_bar
-from ..exceptions import ConfigurationError, SavantError
-from ..ids import canonical_team
+from ..exceptions import (
+    ConfigurationError,
+    PartialResultWarning,
+    SavantError,
+    SourceDecodeError,
+)
 from ..sources import PlateAppearances, ingest_statcast
 from ..sources._partial import check_errors, describe_error
-from ..sources._plate_appearances import game_bounds, game_start
-from ..sources._savant_results import savant_team
 from ._distributions import Stat
 from ._generate import generate_from_statcast
 from ._markets import ODDS_API_MARKETS, MarketLine
+from ._online_slate import (
+    OnlineReport,
+    SlateInputs,
+    build_slate,
+    probable_starters,
+    team_codes,
+)
 from ._pricing import OddsType
-from ._slate import Slate, SlateGame
+from ._slate import Slate
 
 if TYPE_CHECKING:
     from ..sources import (
+        Freshness,
         GameLineups,
         LineSet,
         MarketLines,
         PlayerLine,
         SavantClient,
-        Schedule,
         StatsApiClient,
     )
     from ._generate import PropSet
@@ -83,25 +92,6 @@ class PropsContext(Protocol):
 
     @property
     def lines(self) -> MarketLines: ...
-
-
-@attrs.frozen
-class OnlineReport:
-    """What the online pipeline used and what it had to leave out, for one date."""
-
-    date: dt.date
-    games_scheduled: int
-    games_priced: tuple[int, ...]
-    projected_lineups: tuple[int, ...] = ()
-    skipped_games: dict[int, str] = attrs.field(factory=dict)
-    history_days: int = 0
-    history_pas: int = 0
-    history_errors: dict[dt.date, str] = attrs.field(factory=dict)
-    lines_served_by: tuple[str, ...] = ()
-    lines_fallback_reason: str | None = None
-    lines_error: str | None = None
-    lines_total: int = 0
-    props_memoized: bool = False
 
 
 def lines_from_lineset(lineset: LineSet) -> tuple[MarketLine, ...]:
@@ -178,38 +168,6 @@ def _prizepicks_line(line: PlayerLine, stat: Stat) -> MarketLine:
         line_id=line.line_id,
         game_id=line.event_id,
     )
-
-
-def _last_lineups(history: PlateAppearances, day: dt.date) -> dict[str, tuple[int, ...]]:
-    """Each team's starting nine in its most recent game of ``history`` (by date, game_pk),
-    keyed by the team's Savant code on ``day`` (:func:`savant_team`)."""
-    # Games from the most recent back (by date, then game_pk); a game is read only while one
-    # of its teams still has no full nine, so a 45-day history reads about a day's games.
-    games = game_bounds(history)
-    first_rows = np.array([a for a, _ in games], dtype=np.int64)
-    order = np.lexsort((history.game_pk[first_rows], history.game_date[first_rows]))[::-1]
-    latest: dict[str, tuple[int, ...]] = {}
-    done: set[str] = set()  # raw codes that have their most recent full nine
-    for i in order.tolist():
-        a, _ = games[i]
-        home, away = str(history.home_team[a]), str(history.away_team[a])
-        if home in done and away in done:
-            continue
-        st = game_start(history, *games[i])
-        for raw, lineup in ((home, st.home_lineup), (away, st.away_lineup)):
-            if raw in done or len(lineup) != 9:
-                continue
-            done.add(raw)
-            team = savant_team(raw, day)  # Savant wrote OAK until 2024, ATH after
-            latest.setdefault(team, lineup)
-    return latest
-
-
-@attrs.frozen
-class _SlateInputs:
-    schedule: Schedule
-    lineups: dict[int, GameLineups]
-    teams: dict[int, str]
 
 
 class PropsClient:
@@ -315,6 +273,12 @@ class PropsClient:
                         )
                     except SavantError as exc:  # a day's text the reader rejects: that day failed
                         errors[day] = exc
+                    except Exception as exc:  # a reader bug: still a typed error, for that day only
+                        log.exception("savantsdk props: Statcast day %s could not be read", day)
+                        errors[day] = SourceDecodeError(
+                            f"Statcast day {day} could not be read ({type(exc).__name__}: {exc})",
+                            source="savant",
+                        )
                     else:
                         if on_day is not None:
                             on_day(day, parts[day])
@@ -353,7 +317,7 @@ class PropsClient:
         """The date's slate from the Stats API (see the module docs for projected lineups)."""
         return self._build_slate(date, await self._slate_inputs(date), history)
 
-    async def _slate_inputs(self, date: dt.date) -> _SlateInputs:
+    async def _slate_inputs(self, date: dt.date) -> SlateInputs:
         statsapi = self._client.statsapi
 
         async def lineups() -> dict[int, GameLineups]:
@@ -363,90 +327,52 @@ class PropsClient:
             {
                 "schedule": lambda: statsapi.schedule(date),
                 "lineups": lineups,
-                "teams": self._team_abbreviations,
+                "teams": self._team_codes,
             }
         )
         _raise_first(got)
-        got["schedule"] = got["schedule"].value
-        return _SlateInputs(got["schedule"], got["lineups"], got["teams"])
+        codes, team_error = got["teams"]
+        errors = {"teams": team_error} if team_error else {}
+        schedule_stale = _stale_note(got["schedule"].freshness)
+        if schedule_stale:
+            errors["schedule"] = schedule_stale
+        return SlateInputs(got["schedule"].value, got["lineups"], codes, errors)
 
     def _build_slate(
-        self, date: dt.date, inputs: _SlateInputs, history: PlateAppearances | None
+        self,
+        date: dt.date,
+        inputs: SlateInputs,
+        history: PlateAppearances | None,
+        days: int | None = None,
+        starter_hands: Mapping[int, str] | None = None,
     ) -> tuple[Slate, OnlineReport]:
-        schedule, lineups, abbrev = inputs.schedule, inputs.lineups, inputs.teams
-        recent = _last_lineups(history, date) if history is not None else {}
-        games: list[SlateGame] = []
-        projected: list[int] = []
-        skipped: dict[int, str] = {}
-        scheduled = 0
-        for game in schedule.games:
-            scheduled += 1
-            pk = game.game_pk
-            state = (game.status.abstract_game_state or "").lower()
-            if state == "final":
-                skipped[pk] = "final"
-                continue
-            home, away = game.teams.home, game.teams.away
-            if home is None or away is None or home.team is None or away.team is None:
-                skipped[pk] = "teams missing from the schedule"
-                continue
-            hs, as_ = home.probable_pitcher, away.probable_pitcher
-            if hs is None or as_ is None:
-                skipped[pk] = "probable starters not announced"
-                continue
-            # the code of the history's rows for this date (the Athletics: OAK before 2025)
-            h_abbr = savant_team(abbrev.get(home.team.id, str(home.team.id)), date)
-            a_abbr = savant_team(abbrev.get(away.team.id, str(away.team.id)), date)
-            gl = lineups.get(pk)
-            h_line = tuple(p.id for p in gl.home) if gl is not None else ()
-            a_line = tuple(p.id for p in gl.away) if gl is not None else ()
-            was_projected = False
-            if len(h_line) < 9:
-                h_line, was_projected = recent.get(h_abbr, ()), True
-            if len(a_line) < 9:
-                a_line, was_projected = recent.get(a_abbr, ()), True
-            if len(h_line) < 9 or len(a_line) < 9:
-                skipped[pk] = "no posted lineup and no recent lineup in the history"
-                continue
-            if was_projected:
-                projected.append(pk)
-            games.append(
-                SlateGame(
-                    game_pk=pk,
-                    home_team=h_abbr,
-                    away_team=a_abbr,
-                    home_lineup=h_line[:9],
-                    away_lineup=a_line[:9],
-                    home_starter=hs.id,
-                    away_starter=as_.id,
-                    game_date=date,
-                    start_time=game.game_date,
-                    game_number=game.game_number,
-                )
-            )
-        reason = None if games else f"no game on {date.isoformat()} could be priced"
-        slate = Slate(date=date, games=tuple(games), reason=reason)
-        report = OnlineReport(
-            date=date,
-            games_scheduled=scheduled,
-            games_priced=tuple(g.game_pk for g in games),
-            projected_lineups=tuple(projected),
-            skipped_games=skipped,
-        )
-        return slate, report
+        return build_slate(date, inputs, history, days or self._history_days, starter_hands)
 
-    async def _team_abbreviations(self) -> dict[int, str]:
-        try:
-            teams = (await self._client.statsapi.teams()).value
-        except SavantError as exc:  # names fall back to team ids; props are still produced
-            log.warning("savantsdk props: team list unavailable (%s)", exc)
+    async def _starter_hands(self, inputs: SlateInputs) -> dict[int, str]:
+        """Probable starter -> throwing hand from the Stats API (people, cached; the names
+        prefetch has usually loaded them).  Only chooses projected lineups: a failed lookup
+        leaves the hands seen in the history."""
+        ids = sorted(set(probable_starters(inputs.schedule)))
+        if not ids:
             return {}
-        out: dict[int, str] = {}
-        for t in teams:
-            abbr = getattr(t, "abbreviation", None)
-            if abbr:
-                out[t.id] = canonical_team(str(abbr)) or str(abbr)  # savantsdk.ids' code
-        return out
+        batch = await self._client.statsapi.people(ids, errors="return")
+        hands: dict[int, str] = {}
+        for pid, outcome in batch:
+            if outcome.error is None:
+                hand = outcome.unwrap().pitch_hand
+                if hand is not None and hand.code in ("L", "R"):
+                    hands[pid] = hand.code
+        return hands
+
+    async def _team_codes(self) -> tuple[dict[int, str], str | None]:
+        """Team id -> code from the team list, and the list's error (codes then come from
+        :mod:`savantsdk.ids`, see :mod:`._online_slate`)."""
+        try:
+            fetched = await self._client.statsapi.teams()
+        except SavantError as exc:
+            log.warning("savantsdk props: team list unavailable (%s); codes from ids", exc)
+            return {}, f"{describe_error(exc)} (team codes from savantsdk.ids)"
+        return team_codes(fetched.value), _stale_note(fetched.freshness)
 
     async def lines(self, date: dt.date) -> tuple[tuple[MarketLine, ...], LineSet]:
         """Market lines for ``date`` (The Odds API, falling back to PrizePicks)."""
@@ -500,7 +426,7 @@ class PropsClient:
         # are not one more round trip after the (rate-limited) history pull.
         slate_done, recent_done = anyio.Event(), anyio.Event()
         recent: list[PlateAppearances] = []
-        inputs: list[_SlateInputs] = []
+        inputs: list[SlateInputs] = []
 
         def on_day(_: dt.date, pas: PlateAppearances) -> None:
             recent.append(pas)
@@ -518,7 +444,7 @@ class PropsClient:
             finally:
                 recent_done.set()
 
-        async def pull_slate() -> _SlateInputs:
+        async def pull_slate() -> SlateInputs:
             try:
                 inputs.append(await self._slate_inputs(date))
                 return inputs[0]
@@ -569,7 +495,8 @@ class PropsClient:
         if len(history_errors) >= n_days:
             check_history()  # raises AllFailedError: no props from an empty history
         errors = {d: describe_error(e) for d, e in history_errors.items()}
-        slate, report = self._build_slate(date, got["slate"], history_pas)
+        hands = await self._starter_hands(got["slate"])
+        slate, report = self._build_slate(date, got["slate"], history_pas, n_days, hands)
         market_lines: tuple[MarketLine, ...] = ()
         served: tuple[str, ...] = ()
         fallback = None
@@ -578,7 +505,7 @@ class PropsClient:
             served, fallback = lineset.served_by, lineset.fallback_reason
         elif lines is not True and lines is not False:
             market_lines = tuple(lines)
-        names = await self._names(slate)
+        names, names_error = await self._names(slate)
 
         def run() -> PropSet:
             return generate_from_statcast(
@@ -637,11 +564,30 @@ class PropsClient:
             lines_error=lines_error,
             lines_total=len(market_lines),
             props_memoized=memoized,
+            lines_errors=lineset.errors if "lines" in got else (),
+            input_errors={
+                **report.input_errors,
+                **({"names": names_error} if names_error else {}),
+            },
         )
         check_history()  # warns after last_report is set, so the report survives an error filter
+        self._warn_degraded(self.last_report)
         return props
 
-    async def _names(self, slate: Slate) -> dict[int, str]:
+    @staticmethod
+    def _warn_degraded(report: OnlineReport) -> None:
+        """One :class:`PartialResultWarning` when games were skipped or an input failed (a
+        history-only failure has had its own warning from ``check_history``)."""
+        if report.games_failed or report.lines_error or report.lines_errors or report.input_errors:
+            summary = report.degraded_summary()
+            log.warning("savantsdk props %s: degraded: %s", report.date, summary)
+            warnings.warn(
+                f"props for {report.date} degraded: {summary} (see last_report)",
+                PartialResultWarning,
+                stacklevel=3,
+            )
+
+    async def _names(self, slate: Slate) -> tuple[dict[int, str], str | None]:
         ids = sorted(
             {
                 pid
@@ -650,16 +596,30 @@ class PropsClient:
             }
         )
         if not ids:
-            return {}
-        # Names are optional (props fall back to ids): a failed lookup is not the user's news.
+            return {}, None
+        # Names are optional (props fall back to ids): a failed lookup is reported, not raised.
         batch = await self._client.statsapi.people(ids, errors="return")
         names: dict[int, str] = {}
+        failed: list[Exception] = []
         for pid, outcome in batch:
             if outcome.error is None:
                 person = outcome.unwrap()
                 if person.full_name:
                     names[pid] = person.full_name
-        return names
+            else:
+                failed.append(outcome.error)
+        if not failed:
+            return names, None
+        why = describe_error(failed[0])
+        return names, f"{len(failed)} of {len(ids)} players' names failed ({why}); ids shown"
+
+
+def _stale_note(freshness: Freshness) -> str | None:
+    """What to report for a value served stale after its refresh failed (else None)."""
+    if freshness.stale_error is None:
+        return None
+    when = f"{freshness.fetched_at:%Y-%m-%d %H:%M}"
+    return f"{freshness.stale_error} (served the copy fetched {when} UTC)"
 
 
 async def _gather(calls: Mapping[str, Callable[[], Awaitable[Any]]]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .._deprecated import renamed
 from . import odds_api, prizepicks, savant, sportradar, statsapi
 from ._lines import (
+    EVENT_ERRORS as EVENT_ERRORS,
     FALLBACK_ERRORS as FALLBACK_ERRORS,
     PRIZEPICKS_STAT_MARKETS as PRIZEPICKS_STAT_MARKETS,
     LineSet as LineSet,
@@ -33,6 +34,7 @@ from .statsapi import *  # noqa: F403
 
 #: What several upstreams share; every other name comes from one upstream module.
 __all__ = [
+    "EVENT_ERRORS",
     "FALLBACK_ERRORS",
     "PRIZEPICKS_STAT_MARKETS",
     "Fetched",

@@ -19,6 +19,7 @@ import attrs
 from .._http import send
 from ..exceptions import BadRequestError, NotFoundError, UnauthorizedError
 from ..executor import Lane
+from ._partial import describe_error
 from ._quality import Fetched, Freshness, QuotaStatus, utc_from_timestamp
 
 if TYPE_CHECKING:
@@ -56,12 +57,18 @@ async def cached_fetch(
     upstream_timestamp)``.  ``kind`` is the cache TTL kind, or a function choosing it from the
     value (a finished game is ``immutable``, a live one ``live``).  ``from_cache`` is true
     when this call did not run the loader itself (a cache hit, or a result shared with a
-    concurrent caller).
+    concurrent caller); ``stale_error`` when this call's load failed and a stale copy was
+    served in its place.
     """
     produced: list[Fetched[T]] = []
+    failed: list[Exception] = []
 
     async def loader() -> Fetched[T]:
-        value, upstream = await load()
+        try:
+            value, upstream = await load()
+        except Exception as exc:
+            failed.append(exc)  # the cache may serve a stale copy in its place: say so
+            raise
         fetched = Fetched(
             value,
             Freshness(
@@ -85,7 +92,11 @@ async def cached_fetch(
     )
     if produced and result is produced[0]:
         return result
-    return attrs.evolve(result, freshness=attrs.evolve(result.freshness, from_cache=True))
+    stale_error = describe_error(failed[0]) if failed else None
+    return attrs.evolve(
+        result,
+        freshness=attrs.evolve(result.freshness, from_cache=True, stale_error=stale_error),
+    )
 
 
 async def send_once(

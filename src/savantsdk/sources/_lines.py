@@ -15,10 +15,13 @@ priced by each bookmaker).  Fallback: the PrizePicks board, used when The Odds A
 - or keeps failing after retries (``RateLimitedError``, ``SourceServerError``,
   ``SourceConnectionError`` including timeouts).
 
-Other errors (bad arguments, undecodable payloads) are raised, not papered over.  When The
-Odds API fails part-way, the lines it already served are kept and PrizePicks fills in only
-the (player, market) pairs still missing.  PrizePicks lines carry ``point`` (the line) but no
-price; by default only ``standard`` lines are used (demon/goblin lines are not ~50/50).
+An event whose own answer fails (``EVENT_ERRORS``: a body that does not decode, an event
+that is gone) costs only that event: the others are kept, PrizePicks fills in its players,
+and :attr:`LineSet.errors` names it.  Other errors (bad arguments) are raised, not papered
+over.  When The Odds API fails part-way, the lines it already served are kept and
+PrizePicks fills in only the (player, market) pairs still missing.  PrizePicks lines carry
+``point`` (the line) but no price; by default only ``standard`` lines are used
+(demon/goblin lines are not ~50/50).
 """
 
 from __future__ import annotations
@@ -37,10 +40,12 @@ from .._memo import IdentityMemo
 from ..exceptions import (
     CircuitOpenError,
     ConfigurationError,
+    NotFoundError,
     QuotaExceededError,
     RateLimitedError,
     SavantError,
     SourceConnectionError,
+    SourceDecodeError,
     SourceServerError,
     UnauthorizedError,
 )
@@ -56,6 +61,7 @@ from ._markets_models import (
     Quota,
 )
 from ._odds_api import MLB_SPORT_KEY, OddsApiClient
+from ._partial import describe_error
 from ._prizepicks import PrizePicksClient
 from ._quality import Fetched, Freshness
 from ._sportradar import mlb_day
@@ -65,6 +71,7 @@ if TYPE_CHECKING:
     from ..typing import SourceContext
 
 __all__ = (
+    "EVENT_ERRORS",
     "FALLBACK_ERRORS",
     "PRIZEPICKS_STAT_MARKETS",
     "LineSet",
@@ -83,6 +90,10 @@ FALLBACK_ERRORS: Final = (
     SourceServerError,
     SourceConnectionError,
 )
+
+#: Errors of one Odds API event that cost only that event (its players' lines then come
+#: from PrizePicks): a body that does not decode, an event that is gone.
+EVENT_ERRORS: Final = (SourceDecodeError, NotFoundError)
 
 #: PrizePicks ``stat_type`` -> The Odds API market key (stats without a sportsbook
 #: equivalent, such as fantasy score, combos and 1st-inning runs, are not mapped).
@@ -142,6 +153,9 @@ class PlayerLine:
 class LineSet(FrameExport):
     """The lines, which sources served them, why the fallback ran, and freshness per fetch.
 
+    ``errors``: each fetch that failed (``"odds_api event <id>: SourceDecodeError: ..."``,
+    ``"odds_api: ..."``, ``"prizepicks: ..."``); empty when every fetch answered.
+
     ``to_pandas()`` / ``to_polars()`` / ``to_arrow()``: one row per :class:`PlayerLine`.
     """
 
@@ -150,6 +164,7 @@ class LineSet(FrameExport):
     fallback_reason: str | None = None
     freshness: tuple[Freshness, ...] = ()
     quota: Quota | None = None
+    errors: tuple[str, ...] = ()
 
     def by_source(self, source: Source) -> tuple[PlayerLine, ...]:
         return tuple(line for line in self.lines if line.served_by == source)
@@ -263,6 +278,7 @@ class MarketLines:
         freshness: list[Freshness] = []
         reason: str | None = None
         primary_error: SavantError | None = None
+        errors: list[str] = []  # each fetch that failed, for LineSet.errors
 
         if self._client.api_keys.odds_api is None:
             reason = "no The Odds API key (ApiKeys.odds_api / SAVANTSDK_ODDS_API_KEY)"
@@ -279,7 +295,7 @@ class MarketLines:
                     )
                     freshness.append(listed.freshness)
                     ids = [e.id for e in listed.value]
-                results, failed = await self._all_event_odds(
+                results, failed, event_errors = await self._all_event_odds(
                     ids,
                     sport,
                     markets=tuple(sorted(wanted)),
@@ -295,9 +311,21 @@ class MarketLines:
                 lines.extend(await anyio.to_thread.run_sync(flatten))
                 if failed is not None:
                     raise failed
+                if event_errors:  # those events' players come from PrizePicks below
+                    first_id, first = next(iter(event_errors.items()))
+                    reason = (
+                        f"odds_api failed for {len(event_errors)} of {len(ids)} events "
+                        f"({first_id}: {describe_error(first)})"
+                    )
+                    errors.extend(
+                        f"odds_api event {eid}: {describe_error(exc)}"
+                        for eid, exc in event_errors.items()
+                    )
+                    log.warning("savantsdk lines: %s; PrizePicks fills in", reason)
             except FALLBACK_ERRORS as exc:
                 primary_error = exc
                 reason = f"odds_api failed: {type(exc).__name__}: {exc}"
+                errors.append(f"odds_api: {describe_error(exc)}")
                 log.warning("savantsdk lines: falling back to PrizePicks (%s)", reason)
 
         if reason is not None:
@@ -309,6 +337,7 @@ class MarketLines:
                 if not lines:
                     raise
                 log.warning("savantsdk lines: PrizePicks fallback failed too (%s)", exc)
+                errors.append(f"prizepicks: {describe_error(exc)}")
                 reason = f"{reason}; prizepicks failed: {type(exc).__name__}: {exc}"
             else:
                 freshness.append(board.freshness)
@@ -339,6 +368,7 @@ class MarketLines:
             fallback_reason=reason,
             freshness=tuple(freshness),
             quota=self._odds.quota,
+            errors=tuple(errors),
         )
 
     async def _all_event_odds(
@@ -350,12 +380,15 @@ class MarketLines:
         regions: Sequence[str] | str | None,
         bookmakers: Sequence[str] | str | None,
         odds_format: OddsFormatArg,
-    ) -> tuple[list[Fetched[EventOdds]], Exception | None]:
-        """Event odds for ``ids``, ``concurrency`` at a time, in input order, and the first
+    ) -> tuple[list[Fetched[EventOdds]], Exception | None, dict[str, SavantError]]:
+        """Event odds for ``ids``, ``concurrency`` at a time, in input order; the first
         fallback error (events that failed are left out; once one failed, no new call
-        starts).  Any other error is raised once the calls in flight have finished."""
+        starts); and the events that failed alone (:data:`EVENT_ERRORS`: a truncated body,
+        an event gone), which cost only themselves.  Any other error is raised once the calls
+        in flight have finished."""
         results: dict[str, Fetched[EventOdds]] = {}
         fallback: list[Exception] = []
+        alone: dict[str, SavantError] = {}
         fatal: list[SavantError] = []
         limiter = anyio.CapacityLimiter(self._concurrency)
 
@@ -374,6 +407,8 @@ class MarketLines:
                     )
                 except FALLBACK_ERRORS as exc:
                     fallback.append(exc)
+                except EVENT_ERRORS as exc:
+                    alone[event_id] = exc
                 except SavantError as exc:
                     fatal.append(exc)
 
@@ -383,7 +418,8 @@ class MarketLines:
         if fatal:
             raise fatal[0]
         ordered = [results[i] for i in dict.fromkeys(ids) if i in results]
-        return ordered, (fallback[0] if fallback else None)
+        failed_alone = {i: alone[i] for i in dict.fromkeys(ids) if i in alone}
+        return ordered, (fallback[0] if fallback else None), failed_alone
 
     def _resolve(self, line: PlayerLine, day: date | None) -> PlayerLine:
         # deferred: savantsdk.ids loads its resolver, which reads the Stats API models here

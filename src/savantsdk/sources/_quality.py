@@ -54,12 +54,16 @@ class Freshness:
     ``fetched_at``: when the SDK received it from the upstream (UTC; a cache hit keeps the
     original time).  ``upstream_timestamp``: the upstream's own stamp, when it sends one.
     ``from_cache``: served from the cache rather than a request made for this call.
+    ``stale_error``: set when this call's refresh failed and the cached copy (fetched at
+    ``fetched_at``, so :meth:`age_s` old) was served in its place (stale-if-error, within the
+    data kind's ``error_s`` window): the failure, ``"SourceServerError: ..."``.
     """
 
     source: str
     fetched_at: datetime
     upstream_timestamp: datetime | None = None
     from_cache: bool = False
+    stale_error: str | None = None
 
     @property
     def lag_s(self) -> float | None:
