@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from savantsdk.props._distributions import Stat
     from savantsdk.props._generate import PropSet
     from savantsdk.props._markets import MarketLine
-    from savantsdk.props._online import OnlineReport
+    from savantsdk.props._online_slate import OnlineReport
     from savantsdk.props._rates import RateModel
     from savantsdk.props._slate import Slate
     from savantsdk.sources import (
@@ -207,6 +207,7 @@ class SyncCache(SyncNamespace["Cache"]):
         kind: str | Callable[[T], str] = ...,
         tags: Sequence[str] = ...,
         ttl_s: float | None = ...,
+        on_stale_error: Callable[[Exception], None] | None = ...,
     ) -> T: ...
 
     @overload
@@ -219,6 +220,7 @@ class SyncCache(SyncNamespace["Cache"]):
         kind: str | Callable[[T], str] = ...,
         tags: Sequence[str] = ...,
         ttl_s: float | None = ...,
+        on_stale_error: Callable[[Exception], None] | None = ...,
     ) -> T: ...
 
     def get_or_load(
@@ -230,6 +232,7 @@ class SyncCache(SyncNamespace["Cache"]):
         kind: str | Callable[[Any], str] = "default",
         tags: Sequence[str] = (),
         ttl_s: float | None = None,
+        on_stale_error: Callable[[Exception], None] | None = None,
     ) -> Any:
         """The cached value, or ``await loader()`` once however many callers miss together.
 
@@ -239,6 +242,8 @@ class SyncCache(SyncNamespace["Cache"]):
         and an entry within ``error_s`` exists, that entry is served instead.  ``kind`` may
         be a function of the value (a finished game ``"immutable"``, a live one ``"live"``):
         the stored value's kind decides its stale windows, the loaded value's its TTL.
+        ``on_stale_error(exc)`` is called when this caller is served a stale entry because
+        the load it waited on (its own or a concurrent caller's) failed with ``exc``.
         """
         return self._portal.call(
             functools.partial(
@@ -249,6 +254,7 @@ class SyncCache(SyncNamespace["Cache"]):
                 kind=kind,
                 tags=tags,
                 ttl_s=ttl_s,
+                on_stale_error=on_stale_error,
             )
         )
 

@@ -80,12 +80,13 @@ _UNSET: Final = object()
 class _Flight:
     """One in-progress load; every caller for the key waits on it."""
 
-    __slots__ = ("done", "error", "value")
+    __slots__ = ("done", "error", "stale_error", "value")
 
     def __init__(self) -> None:
         self.done = anyio.Event()
         self.value: Any = _UNSET
         self.error: BaseException | None = None
+        self.stale_error: Exception | None = None  # the load failed; value is a stale entry
 
     async def wait(self) -> Any:
         await self.done.wait()
@@ -94,6 +95,13 @@ class _Flight:
         if self.value is _UNSET:
             raise CacheError("the cache was closed while this value was loading")
         return self.value
+
+
+def _served(value: Any, flight: _Flight, on_stale_error: Callable[[Exception], None] | None) -> Any:
+    """``value`` of ``flight``, telling ``on_stale_error`` when it is a stale entry."""
+    if flight.stale_error is not None and on_stale_error is not None:
+        on_stale_error(flight.stale_error)
+    return value
 
 
 _tag_names: dict[Any, str] = {}
@@ -493,6 +501,7 @@ class Cache:
         kind: str | Callable[[T], str] = ...,
         tags: Sequence[str] = ...,
         ttl_s: float | None = ...,
+        on_stale_error: Callable[[Exception], None] | None = ...,
     ) -> T: ...
 
     @overload
@@ -505,6 +514,7 @@ class Cache:
         kind: str | Callable[[T], str] = ...,
         tags: Sequence[str] = ...,
         ttl_s: float | None = ...,
+        on_stale_error: Callable[[Exception], None] | None = ...,
     ) -> T: ...
 
     async def get_or_load(
@@ -516,6 +526,7 @@ class Cache:
         kind: str | Callable[[Any], str] = "default",
         tags: Sequence[str] = (),
         ttl_s: float | None = None,
+        on_stale_error: Callable[[Exception], None] | None = None,
     ) -> Any:
         """The cached value, or ``await loader()`` once however many callers miss together.
 
@@ -525,6 +536,8 @@ class Cache:
         and an entry within ``error_s`` exists, that entry is served instead.  ``kind`` may
         be a function of the value (a finished game ``"immutable"``, a live one ``"live"``):
         the stored value's kind decides its stale windows, the loaded value's its TTL.
+        ``on_stale_error(exc)`` is called when this caller is served a stale entry because
+        the load it waited on (its own or a concurrent caller's) failed with ``exc``.
         """
         key = self.key(key)
         read_from = self._flight_seq
@@ -557,7 +570,7 @@ class Cache:
         flight = self._flights.get(key)
         if flight is not None:
             m.coalesced += 1
-            return await flight.wait()
+            return _served(await flight.wait(), flight, on_stale_error)
         load = _Load(key, loader, type_, kind, tags, ttl_s)
         if self._tg is not None:
             flight = self._start(load, found)
@@ -568,7 +581,7 @@ class Cache:
             self._flights[key] = flight
             with anyio.CancelScope(shield=True):
                 await self._run_flight(flight, load, found)
-        return await flight.wait()
+        return _served(await flight.wait(), flight, on_stale_error)
 
     def _start(self, load: _Load, stale: _Found | None) -> _Flight:
         assert self._tg is not None
@@ -617,6 +630,8 @@ class Cache:
             flight.value = self._stale_on_error(load.key, stale_kind, stale, exc)
             if flight.value is _UNSET:
                 flight.error = exc
+            else:
+                flight.stale_error = exc
             return
         await self._write(
             {load.key: value},

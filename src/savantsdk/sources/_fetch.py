@@ -64,11 +64,7 @@ async def cached_fetch(
     failed: list[Exception] = []
 
     async def loader() -> Fetched[T]:
-        try:
-            value, upstream = await load()
-        except Exception as exc:
-            failed.append(exc)  # the cache may serve a stale copy in its place: say so
-            raise
+        value, upstream = await load()
         fetched = Fetched(
             value,
             Freshness(
@@ -88,7 +84,7 @@ async def cached_fetch(
         (lambda fetched: kind(fetched.value)) if callable(kind) else kind
     )
     result: Fetched[T] = await cache.get_or_load(
-        key, loader, type_=Fetched[type_], kind=of_envelope
+        key, loader, type_=Fetched[type_], kind=of_envelope, on_stale_error=failed.append
     )
     if produced and result is produced[0]:
         return result
