@@ -263,6 +263,44 @@ async def test_serve_stale_on_error_for_a_bounded_time() -> None:
         await cache.get_or_load(KEY, Loader(boom), kind="k")
 
 
+async def test_every_caller_served_a_stale_entry_after_a_failed_load_is_told() -> None:
+    """on_stale_error reaches the caller that ran the failed load and those that waited on
+    it (single-flight), and no caller of a fresh hit or a successful load."""
+    policy = TtlPolicy({"k": Ttl(fresh_s=10, stale_s=0, error_s=60)})
+    cache, _, clock = make(ttls=policy)
+    await cache.set(KEY, {"v": "old"}, kind="k")
+    told: list[str] = []
+    assert await cache.get_or_load(KEY, Loader(), kind="k", on_stale_error=told.append) == {
+        "v": "old"
+    }
+    assert told == []  # fresh: the loader did not run
+    clock.advance(15)
+    gate = anyio.Event()
+    loader = Loader(RuntimeError("upstream down"), gate=gate)
+    got: list[object] = []
+
+    async def one() -> None:
+        got.append(
+            await cache.get_or_load(
+                KEY, loader, kind="k", on_stale_error=lambda e: told.append(str(e))
+            )
+        )
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(3):
+            tg.start_soon(one)
+        await anyio.wait_all_tasks_blocked()
+        gate.set()
+    assert loader.calls == 1
+    assert got == [{"v": "old"}] * 3
+    assert told == ["upstream down"] * 3
+    told.clear()
+    assert await cache.get_or_load(
+        KEY, Loader({"v": "new"}), kind="k", on_stale_error=told.append
+    ) == {"v": "new"}
+    assert told == []
+
+
 async def test_loader_errors_reach_every_waiter_and_are_not_cached() -> None:
     cache, _, _ = make()
     gate = anyio.Event()

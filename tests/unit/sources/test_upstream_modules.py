@@ -9,6 +9,7 @@ import savantsdk.sources as sources
 
 UPSTREAMS = ("savant", "statsapi", "odds_api", "prizepicks", "sportradar")
 SHARED = {
+    "EVENT_ERRORS",
     "FALLBACK_ERRORS",
     "Fetched",
     "Freshness",
