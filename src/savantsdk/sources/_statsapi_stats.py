@@ -34,7 +34,6 @@ from ._parse import (
     expect_dict,
     expect_list,
     float_field as _float,
-    innings_value,
     int_field as _int,
     register_camel_case,
     str_field as _str,
@@ -43,24 +42,26 @@ from ._parse import (
     to_int,
 )
 from ._statsapi_models import SOURCE, NamedRef, PersonRef, Position, StatLine, TeamRef, _object
+from ._statsapi_tables import stat_line_schema
 
 __all__ = (
+    "DivisionStandings",
+    "GameTypeRef",
     "LEADER_CATEGORIES",
+    "LeaderCategory",
+    "LeaderEntry",
+    "Leaders",
     "PLAYER_POOLS",
     "STANDINGS_TYPES",
     "STAT_GROUPS",
     "STAT_TYPES",
-    "DivisionStandings",
-    "GameTypeRef",
-    "LeaderCategory",
-    "LeaderEntry",
-    "Leaders",
     "SeasonStatRow",
     "SeasonStats",
     "SplitRecord",
     "Standings",
     "StandingsTeam",
     "Streak",
+    "TeamSplitRecords",
     "check_choice",
     "parse_leaders",
     "parse_season_stats",
@@ -158,7 +159,9 @@ def _snake(name: str) -> str:
     return "".join(out)
 
 
-_STAT_KEYS: Final = frozenset(f.metadata.get("key") or camel(f.name) for f in attrs.fields(StatLine))
+_STAT_KEYS: Final = frozenset(
+    f.metadata.get("key") or camel(f.name) for f in attrs.fields(StatLine)
+)
 
 
 @attrs.frozen
@@ -208,11 +211,7 @@ _ROW_SCHEMA: Final[dict[str, Kind]] = {
     "num_teams": "int",
     "rank": "int",
 }
-_STAT_COLUMNS: Final[tuple[tuple[str, Kind], ...]] = tuple(
-    (f.name, "float" if f.converter in (to_float, innings_value) else "int")
-    for f in attrs.fields(StatLine)
-    if f.name not in {"summary", "note"}
-)
+_STAT_COLUMNS: Final[tuple[tuple[str, Kind], ...]] = tuple(stat_line_schema(StatLine).items())
 
 
 def stat_row_records(rows: Iterable[SeasonStatRow]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -277,16 +276,16 @@ class SeasonStats(FrameExport):
 def _numeric(value: object) -> bool:
     if isinstance(value, bool):
         return False
-    return isinstance(value, int | float) or (isinstance(value, str) and to_float(value) is not None)
+    return isinstance(value, int | float) or (
+        isinstance(value, str) and to_float(value) is not None
+    )
 
 
 def _row(split: Mapping[str, Any], group: str | None, stat_type: str | None) -> SeasonStatRow:
     stat = split.get("stat")
     raw_stat: dict[str, Any] = stat if isinstance(stat, dict) else {}
     extra = {
-        _snake(k): to_float(v)
-        for k, v in raw_stat.items()
-        if k not in _STAT_KEYS and _numeric(v)
+        _snake(k): to_float(v) for k, v in raw_stat.items() if k not in _STAT_KEYS and _numeric(v)
     }
     position = split.get("position")
     data = {

@@ -27,6 +27,7 @@ __all__ = (
     "plays_columns",
     "roster_columns",
     "stat_group_columns",
+    "stat_line_schema",
 )
 
 
@@ -38,13 +39,20 @@ def _get(obj: Any, *path: str) -> Any:
     return obj
 
 
-def _stat_schema(line: Any) -> dict[str, Kind]:
-    """The numeric fields of a ``StatLine`` (ints, floats for rates and true innings)."""
+_FLOAT_CONVERTERS: Final[tuple[Any, ...]] = (to_float, innings_value)
+
+
+def stat_line_schema(cls: type) -> dict[str, Kind]:
+    """The numeric fields of ``StatLine`` (ints; floats for rates and true innings)."""
     return {
-        f.name: "float" if f.converter in (to_float, innings_value) else "int"
-        for f in attrs.fields(type(line))
+        f.name: "float" if f.converter in _FLOAT_CONVERTERS else "int"
+        for f in attrs.fields(cls)
         if f.name not in {"summary", "note"}
     }
+
+
+def _stat_schema(line: Any) -> dict[str, Kind]:
+    return stat_line_schema(type(line))
 
 
 def _stat_values(line: Any, schema: dict[str, Kind]) -> dict[str, Any]:
@@ -105,7 +113,9 @@ def _box_records(box: Any, groups: Sequence[str]) -> tuple[list[dict[str, Any]],
     return records, schema
 
 
-def boxscore_columns(box: Any, groups: Sequence[str] = ("batting", "pitching")) -> list[FrameColumn]:
+def boxscore_columns(
+    box: Any, groups: Sequence[str] = ("batting", "pitching")
+) -> list[FrameColumn]:
     """One row per player line: batters (in ``batters`` order) then pitchers (in appearance
     order), away team first; ``group`` says which.  Bench players with empty lines are left out."""
     records, schema = _box_records(box, groups)
@@ -144,9 +154,7 @@ def _n(value: int | None) -> str:
 
 def _bat_row(name: str, cells: Sequence[str]) -> str:
     ab, r, h, rbi, bb, k, lob, avg, ops = cells
-    return (
-        f"{name:<40} {ab:^3} {r:^3} {h:^3} {rbi:^3} {bb:^3} {k:^3} {lob:^3} {avg:^4} {ops:^5}"
-    )
+    return f"{name:<40} {ab:^3} {r:^3} {h:^3} {rbi:^3} {bb:^3} {k:^3} {lob:^3} {avg:^4} {ops:^5}"
 
 
 def _pitch_row(name: str, cells: Sequence[str]) -> str:
@@ -306,9 +314,7 @@ def linescore_text(
     away = away or default_away
     home = home or default_home
     if title is None:
-        state = " ".join(
-            t for t in (linescore.inning_state, linescore.current_inning_ordinal) if t
-        )
+        state = " ".join(t for t in (linescore.inning_state, linescore.current_inning_ordinal) if t)
         title = state
     header: list[str] = []
     away_row: list[str] = []
