@@ -74,6 +74,16 @@ def _hitting_stat(line: Mapping[str, int]) -> dict[str, Any]:
         out["ops"] = ".---"
     else:
         out["ops"] = f"{ops:.3f}".removeprefix("0")
+    h, hr, ab, k, sf = (
+        line.get(x, 0) for x in ("hits", "homeRuns", "atBats", "strikeOuts", "sacFlies")
+    )
+    sb, cs = line.get("stolenBases", 0), line.get("caughtStealing", 0)
+    out["babip"] = _rate3(h - hr, ab - k - hr + sf)
+    out["stolenBasePercentage"] = _rate3(sb, sb + cs)
+    out["caughtStealingPercentage"] = _rate3(cs, sb + cs)
+    go, ao = line.get("groundOuts", 0), line.get("airOuts", 0)
+    out["groundOutsToAirouts"] = f"{go / ao:.2f}" if ao else "-.--"
+    out["atBatsPerHomeRun"] = f"{ab / hr:.2f}" if hr else "-.--"
     return out
 
 
@@ -108,6 +118,8 @@ def _stats_body(group: str, stat_type: str, total: int, splits: list[Any]) -> di
                 "totalSplits": total,
                 "exemptions": [],
                 "splits": splits,
+                "splitsTiedWithOffset": [],
+                "splitsTiedWithLimit": [],
             }
         ],
     }
@@ -209,6 +221,16 @@ def standings_json(
             results[tid].append(won)
         home[g.home_id][0 if home_won else 1] += 1
     stamp = iso_z(now)
+    by_diff = sorted(league.teams, key=lambda t: (-(wl[t.id][0] - wl[t.id][1]), t.id))
+    sport_rank = {t.id: i for i, t in enumerate(by_diff, start=1)}
+    league_rank: dict[int, int] = {}
+    league_leader: dict[int, tuple[int, int]] = {}
+    for t in by_diff:
+        league_rank[t.id] = (
+            sum(1 for x in league_rank if league.team_by_id[x].league_id == t.league_id) + 1
+        )
+        league_leader.setdefault(t.league_id, (wl[t.id][0], wl[t.id][1]))
+    top = (wl[by_diff[0].id][0], wl[by_diff[0].id][1])
     records = []
     for div_id in sorted(DIVISION_NAMES):
         teams = [t for t in league.teams if t.division_id == div_id and t.league_id in wanted]
@@ -241,6 +263,14 @@ def standings_json(
                     "divisionRank": str(rank),
                     "gamesPlayed": w + lost,
                     "gamesBack": _games_back(leader, (w, lost)),
+                    "wildCardGamesBack": "-",
+                    "leagueGamesBack": _games_back(league_leader[t.league_id], (w, lost)),
+                    "springLeagueGamesBack": "-",
+                    "sportGamesBack": _games_back(top, (w, lost)),
+                    "divisionGamesBack": _games_back(leader, (w, lost)),
+                    "conferenceGamesBack": "-",
+                    "leagueRank": str(league_rank[t.id]),
+                    "sportRank": str(sport_rank[t.id]),
                     "leagueRecord": {
                         "wins": w,
                         "losses": lost,
@@ -272,7 +302,17 @@ def standings_json(
                     },
                     "runsAllowed": runs[t.id][1],
                     "runsScored": runs[t.id][0],
+                    "divisionChamp": False,
                     "divisionLeader": rank == 1,
+                    "hasWildcard": True,
+                    "clinched": False,
+                    "eliminationNumber": "-",
+                    "eliminationNumberSport": "-",
+                    "eliminationNumberLeague": "-",
+                    "eliminationNumberDivision": "-",
+                    "eliminationNumberConference": "-",
+                    "wildCardEliminationNumber": "-",
+                    "magicNumber": "-",
                     "wins": w,
                     "losses": lost,
                     "runDifferential": runs[t.id][0] - runs[t.id][1],
@@ -288,6 +328,7 @@ def standings_json(
                 },
                 "division": {"id": div_id, "link": f"/api/v1/divisions/{div_id}"},
                 "sport": {"id": 1, "link": "/api/v1/sports/1"},
+                "roundRobin": {"status": "false"},
                 "lastUpdated": stamp,
                 "teamRecords": team_records,
             }
