@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from savantsdk.sources._statsapi_game import GameContent
     from savantsdk.sources._statsapi_models import (
         Boxscore,
+        People,
         Person,
         Roster,
         Schedule,
@@ -713,8 +714,10 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
 
     def search_people(
         self, names: str, *, sport_id: int = 1, lane: Lane = Lane.PROPS
-    ) -> Fetched[tuple[Person, ...]]:
-        """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream)."""
+    ) -> Fetched[People]:
+        """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream); a
+        :class:`People` tuple (``.to_pandas()``: one row per person).
+        """
         return self._portal.call(
             functools.partial(self._async_ns.search_people, names, sport_id=sport_id, lane=lane)
         )

@@ -348,3 +348,14 @@ def test_unknown_stat_type_names_the_valid_ones() -> None:
     assert "sabermetrics" in message
     assert info.value.setting == "stats"
     assert check_choice("GAMELOG", STAT_TYPES, setting="stats", what="stat type") == "gameLog"
+
+
+def test_lists_of_stat_types_are_checked_item_by_item() -> None:
+    from savantsdk.sources._statsapi_stats import check_choices
+
+    assert (
+        check_choices("season, LASTXGAMES", STAT_TYPES, setting="stats", what="stat type")
+        == "season,lastXGames"
+    )
+    with pytest.raises(ConfigurationError, match="'lastXGame' \\(did you mean 'lastXGames'"):
+        check_choices("season,lastXGame", STAT_TYPES, setting="stats", what="stat type")

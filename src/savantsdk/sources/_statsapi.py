@@ -48,6 +48,7 @@ from ._statsapi_feed import (
 from ._statsapi_models import (
     Boxscore,
     LineupPlayer,
+    People,
     Person,
     Roster,
     Schedule,
@@ -62,7 +63,7 @@ from ._statsapi_models import (
     parse_teams,
 )
 from ._statsapi_season import StatsApiSeasonCalls
-from ._statsapi_stats import STAT_GROUPS, STAT_TYPES, check_choice
+from ._statsapi_stats import STAT_GROUPS, STAT_TYPES, check_choices
 
 __all__ = ("GameLineups", "LineupSource", "StatsApiClient")
 
@@ -439,23 +440,24 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
 
     async def search_people(
         self, names: str, *, sport_id: int = 1, lane: Lane = Lane.PROPS
-    ) -> Fetched[tuple[Person, ...]]:
-        """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream)."""
+    ) -> Fetched[People]:
+        """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream); a
+        :class:`People` tuple (``.to_pandas()``: one row per person)."""
         text: object = names
         if not isinstance(text, str) or not text.strip():
             raise ConfigurationError("names must be a non-empty string", setting="names")
         params = {"names": names.strip(), "sportIds": sport_id}
 
-        async def load() -> tuple[Person, ...]:
+        async def load() -> People:
             body, request = await self.get_bytes("/api/v1/people/search", params, lane=lane)
             people = parse_people(body, request=request)
             for person in people:
                 check_id(person.id, "person id", source=SOURCE, request=request)
-            return people
+            return People(people)
 
         return await self._cached(
             cache_key(SOURCE, "people_search", params=params),
-            tuple[Person, ...],
+            People,
             load,
             kind="reference",
         )
@@ -478,8 +480,8 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         """
         pid = _arg_id(person_id, "person_id")
         params: dict[str, Any] = {
-            "stats": check_choice(stats, STAT_TYPES, setting="stats", what="stat type"),
-            "group": check_choice(group, STAT_GROUPS, setting="group", what="stat group"),
+            "stats": check_choices(stats, STAT_TYPES, setting="stats", what="stat type"),
+            "group": check_choices(group, STAT_GROUPS, setting="group", what="stat group"),
             "season": season,
         }
         path = f"/api/v1/people/{pid}/stats"

@@ -29,6 +29,7 @@ from typing import Any, Final
 import attrs
 
 from .._frames import FrameColumn, FrameExport, schedule_columns
+from .._serde import converter
 from ._parse import (
     bool_field as _bool,
     date_field as _date,
@@ -68,6 +69,7 @@ __all__ = (
     "Lineups",
     "NamedRef",
     "Person",
+    "People",
     "PersonRef",
     "PlayerStats",
     "Position",
@@ -494,6 +496,17 @@ class Person(FrameExport):
         return person_columns([self])
 
 
+class People(FrameExport, tuple[Person, ...]):
+    """People in order (``search_people``; ``People(batch.values)`` for a ``people()``
+    batch): a ``tuple`` that also exports a frame with one row per person (the columns of
+    ``Person.to_pandas()``)."""
+
+    __slots__ = ()
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return person_columns(self)
+
+
 @attrs.frozen
 class RosterEntry:
     """A player on a team roster: person, jersey number, position, status."""
@@ -712,6 +725,12 @@ _MODELS: Final = (
 )
 
 register_camel_case(*_MODELS)
+converter.register_structure_hook(
+    People, lambda value, _: People(converter.structure(value, tuple[Person, ...]))
+)
+converter.register_unstructure_hook(
+    People, lambda value: converter.unstructure(tuple(value), tuple[Person, ...])
+)
 
 
 # ------------------------------------------------------------------------------------- parsers

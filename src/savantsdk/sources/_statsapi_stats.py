@@ -63,6 +63,7 @@ __all__ = (
     "Streak",
     "TeamSplitRecords",
     "check_choice",
+    "check_choices",
     "parse_leaders",
     "parse_season_stats",
     "parse_standings",
@@ -144,6 +145,15 @@ def check_choice(value: object, valid: Iterable[str], *, setting: str, what: str
     raise ConfigurationError(
         f"unknown {what} {value!r}{hint}; valid: {', '.join(choices)}", setting=setting
     )
+
+
+def check_choices(value: object, valid: Iterable[str], *, setting: str, what: str) -> str:
+    """A comma-separated list of choices (``"season,lastXGames"``), each checked by
+    :func:`check_choice`, in canonical spelling."""
+    if not isinstance(value, str) or not value.strip():
+        return check_choice(value, valid, setting=setting, what=what)
+    parts = [p.strip() for p in value.split(",")]
+    return ",".join(check_choice(p, valid, setting=setting, what=what) for p in parts)
 
 
 # ----------------------------------------------------------------------------------- season stats

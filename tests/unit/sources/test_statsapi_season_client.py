@@ -169,10 +169,16 @@ async def test_bad_input_names_the_valid_values_before_any_request(
     assert fake.requests() == []
 
 
-async def test_a_value_that_is_not_a_table_says_so(client: AsyncClient) -> None:
-    found = await client.statsapi.search_people("zzzz")
+async def test_a_value_that_is_not_a_table_says_so(client: AsyncClient, fake: FakeUpstream) -> None:
+    teams = await client.statsapi.teams()
     with pytest.raises(ConfigurationError, match="not a table"):
-        found.to_pandas()
+        teams.to_pandas()
+    players = fake.league.teams[0].players[:2]
+    found = await client.statsapi.search_people(players[0].full_name)
+    assert players[0].id in found.to_pandas()["id"].tolist()
+    again = await client.statsapi.search_people(players[0].full_name)  # from the cache
+    assert again.value == found.value
+    assert type(again.value).__name__ == "People"
 
 
 def test_the_blocking_client_has_the_season_calls(fake: FakeUpstream) -> None:
