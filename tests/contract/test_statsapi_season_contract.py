@@ -359,3 +359,22 @@ def test_lists_of_stat_types_are_checked_item_by_item() -> None:
     )
     with pytest.raises(ConfigurationError, match="'lastXGame' \\(did you mean 'lastXGames'"):
         check_choices("season,lastXGame", STAT_TYPES, setting="stats", what="stat type")
+
+
+def test_the_new_models_round_trip_through_the_cache_converter(
+    load: Callable[[str], bytes],
+) -> None:
+    """The cache stores values with the package converter: unstructure -> structure is equal."""
+    from savantsdk._serde import converter
+
+    values = [
+        parse_season_stats(load(TEAM_HITTING)),
+        parse_season_stats(load(KWAN)),
+        parse_standings(load(f"{PYD}/standings.json")),
+        parse_leaders(load(f"{PYD}/stats_leaders.json")),
+        parse_linescore(load(f"{PYD}/linescore.json")),
+        parse_game_content(load(f"{PYD}/game_content.json")),
+    ]
+    for value in values:
+        raw = orjson.loads(orjson.dumps(converter.unstructure(value)))
+        assert converter.structure(raw, type(value)) == value
