@@ -83,15 +83,18 @@ if TYPE_CHECKING:
         SportradarSchedule,
     )
     from savantsdk.sources._statsapi import GameLineups
-    from savantsdk.sources._statsapi_feed import GameFeed
+    from savantsdk.sources._statsapi_feed import GameFeed, Linescore
+    from savantsdk.sources._statsapi_game import GameContent
     from savantsdk.sources._statsapi_models import (
         Boxscore,
+        People,
         Person,
         Roster,
         Schedule,
         StatGroup,
         Team,
     )
+    from savantsdk.sources._statsapi_stats import Leaders, SeasonStats, Standings
     from savantsdk.typing import AsyncCacheBackend, Clock, SourceContext
 
 __all__ = (
@@ -493,6 +496,137 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
             functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
         )
 
+    def season_stats(
+        self,
+        season: int | None = None,
+        *,
+        group: str = "hitting",
+        stats: str = "season",
+        player_pool: str = "all",
+        game_type: str | None = "R",
+        team_id: int | None = None,
+        sport_id: int = 1,
+        page_size: int = 500,
+        lane: Lane = Lane.PROPS,
+    ) -> Fetched[SeasonStats]:
+        """Every player's season line: ``/api/v1/stats?stats=season&group=hitting&playerPool=all``.
+
+        ``group`` hitting/pitching/fielding...; ``stats="sabermetrics"`` for the season's
+        sabermetrics (wOBA, wRC+, FIP, WAR... in ``row.extra``), any other stat type the
+        endpoint takes otherwise; ``player_pool`` all/qualified/rookies...  Unknown values raise
+        :class:`~savantsdk.exceptions.ConfigurationError` naming the valid ones.  The upstream
+        pages at ``limit``/``offset``: the first page says how many rows there are and the rest
+        are fetched concurrently (``page_size`` rows each), all through the executor; a page that
+        fails fails the call (nothing partial is cached).  ``.to_pandas()`` on the result.
+        """
+        return self._portal.call(
+            functools.partial(
+                self._async_ns.season_stats,
+                season,
+                group=group,
+                stats=stats,
+                player_pool=player_pool,
+                game_type=game_type,
+                team_id=team_id,
+                sport_id=sport_id,
+                page_size=page_size,
+                lane=lane,
+            )
+        )
+
+    def team_stats(
+        self,
+        season: int | None = None,
+        *,
+        group: str = "hitting",
+        stats: str = "season",
+        game_type: str | None = "R",
+        sport_id: int = 1,
+        lane: Lane = Lane.PROPS,
+    ) -> Fetched[SeasonStats]:
+        """Every team's season line: ``/api/v1/teams/stats?stats=season&group=hitting``
+        (rows carry ``team``, no ``player``; ``rank`` is the upstream's order).
+        """
+        return self._portal.call(
+            functools.partial(
+                self._async_ns.team_stats,
+                season,
+                group=group,
+                stats=stats,
+                game_type=game_type,
+                sport_id=sport_id,
+                lane=lane,
+            )
+        )
+
+    def standings(
+        self,
+        season: int | None = None,
+        *,
+        league_ids: Sequence[int] = (103, 104),
+        standings_type: str = "regularSeason",
+        on_date: date | None = None,
+        lane: Lane = Lane.PROPS,
+    ) -> Fetched[Standings]:
+        """``/api/v1/standings?leagueId=103,104&season=Y&standingsTypes=regularSeason``: one
+        table per division (``on_date``: the standings as of that day).  ``.to_pandas()``.
+        """
+        return self._portal.call(
+            functools.partial(
+                self._async_ns.standings,
+                season,
+                league_ids=league_ids,
+                standings_type=standings_type,
+                on_date=on_date,
+                lane=lane,
+            )
+        )
+
+    def leaders(
+        self,
+        categories: str | Sequence[str],
+        season: int | None = None,
+        *,
+        stat_group: str | None = None,
+        limit: int = 10,
+        player_pool: str | None = None,
+        game_type: str | None = None,
+        sport_id: int = 1,
+        lane: Lane = Lane.PROPS,
+    ) -> Fetched[Leaders]:
+        """League leaders: ``/api/v1/stats/leaders?leaderCategories=homeRuns&season=Y``.
+
+        ``categories``: one or several of :data:`LEADER_CATEGORIES` (``"homeRuns"``,
+        ``"earnedRunAverage"``...); without ``stat_group`` the upstream answers every group the
+        category exists in (home runs hit and allowed).  ``limit`` leaders per category (ties
+        can add rows).  ``.to_pandas()``: one row per leader.
+        """
+        return self._portal.call(
+            functools.partial(
+                self._async_ns.leaders,
+                categories,
+                season,
+                stat_group=stat_group,
+                limit=limit,
+                player_pool=player_pool,
+                game_type=game_type,
+                sport_id=sport_id,
+                lane=lane,
+            )
+        )
+
+    def linescore(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[Linescore]:
+        """``/api/v1/game/{pk}/linescore`` (not the whole feed): innings, R/H/E, offense and
+        defense.  ``print(result.value)`` shows the text linescore; cached like a boxscore.
+        """
+        return self._portal.call(functools.partial(self._async_ns.linescore, game_pk, lane=lane))
+
+    def game_content(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[GameContent]:
+        """``/api/v1/game/{pk}/content``: the recap and the highlight videos
+        (``.value.highlights``; ``.to_pandas()`` one row per highlight).
+        """
+        return self._portal.call(functools.partial(self._async_ns.game_content, game_pk, lane=lane))
+
     @property
     def people_batch_size(self) -> int:
         return self._async_ns.people_batch_size
@@ -586,8 +720,10 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
 
     def search_people(
         self, names: str, *, sport_id: int = 1, lane: Lane = Lane.PROPS
-    ) -> Fetched[tuple[Person, ...]]:
-        """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream)."""
+    ) -> Fetched[People]:
+        """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream); a
+        :class:`People` tuple (``.to_pandas()``: one row per person).
+        """
         return self._portal.call(
             functools.partial(self._async_ns.search_people, names, sport_id=sport_id, lane=lane)
         )
@@ -604,7 +740,9 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         """``/api/v1/people/{id}/stats?stats=...&group=...&season=...``.
 
         ``stats="gameLog"`` gives one split per game (``game_date``, ``game_pk``, opponent).
-        A past ``season`` is cached as immutable; the current one for minutes.
+        An unknown ``stats`` type or ``group`` raises :class:`ConfigurationError` naming the
+        valid ones.  A past ``season`` is cached as immutable; the current one for minutes.
+        Each group has ``.to_pandas()`` (one row per split).
         """
         return self._portal.call(
             functools.partial(

@@ -13,11 +13,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
-from ..exceptions import SourceDecodeError
+from .._frames import FrameExport
+from ..exceptions import ConfigurationError, SourceDecodeError
 
 __all__ = (
     "Fetched",
@@ -79,10 +80,36 @@ class Freshness:
 
 @attrs.frozen
 class Fetched(Generic[T]):
-    """A value plus its :class:`Freshness` (what the Stats API and Savant clients return)."""
+    """A value plus its :class:`Freshness` (what the Stats API and Savant clients return).
+
+    ``to_pandas()`` / ``to_polars()`` / ``to_arrow()`` are the value's, when the value is a
+    table (schedule, boxscore, linescore, roster, season stats, standings, leaders...), so
+    ``(await client.statsapi.standings(2024)).to_pandas()`` needs no ``.value``.
+    """
 
     value: T
     freshness: Freshness
+
+    def _table(self) -> FrameExport:
+        if not isinstance(self.value, FrameExport):
+            raise ConfigurationError(
+                f"this result's value ({type(self.value).__name__}) is not a table; "
+                "convert its items (e.g. result.value[0].to_pandas())",
+                setting="value",
+            )
+        return self.value
+
+    def to_pandas(self) -> Any:
+        """``self.value.to_pandas()`` (extra ``pandas``)."""
+        return self._table().to_pandas()
+
+    def to_polars(self) -> Any:
+        """``self.value.to_polars()`` (extra ``polars``)."""
+        return self._table().to_polars()
+
+    def to_arrow(self) -> Any:
+        """``self.value.to_arrow()`` (extra ``arrow``)."""
+        return self._table().to_arrow()
 
 
 def check_required(condition: bool, what: str, *, source: str, request: str | None = None) -> None:

@@ -1,4 +1,6 @@
-"""MLB Stats API client: schedule, feeds, boxscores, people, stats, rosters, teams, lineups.
+"""MLB Stats API client: schedule, feeds, boxscores, people, stats, rosters, teams, lineups;
+season stats, standings, leaders, linescores and game content (the mixin
+:mod:`._statsapi_season`).
 
 Every request goes through the ``statsapi`` executor (rate limit, retries, breaker; identical
 in-flight requests are coalesced on their :func:`~savantsdk.cache.cache_key`).  People by id go
@@ -46,6 +48,7 @@ from ._statsapi_feed import (
 from ._statsapi_models import (
     Boxscore,
     LineupPlayer,
+    People,
     Person,
     Roster,
     Schedule,
@@ -59,6 +62,8 @@ from ._statsapi_models import (
     parse_schedule,
     parse_teams,
 )
+from ._statsapi_season import StatsApiSeasonCalls
+from ._statsapi_stats import STAT_GROUPS, STAT_TYPES, check_choices
 
 __all__ = ("GameLineups", "LineupSource", "StatsApiClient")
 
@@ -124,7 +129,7 @@ def _arg_day(value: object, name: str) -> date:
 
 
 @attrs.define(repr=False)
-class StatsApiClient(NoQuotaSource):
+class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
     """The MLB Stats API (``statsapi.mlb.com``).  ``StatsApiClient(ctx)`` on a
     :class:`~savantsdk.typing.SourceContext`.
 
@@ -435,23 +440,24 @@ class StatsApiClient(NoQuotaSource):
 
     async def search_people(
         self, names: str, *, sport_id: int = 1, lane: Lane = Lane.PROPS
-    ) -> Fetched[tuple[Person, ...]]:
-        """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream)."""
+    ) -> Fetched[People]:
+        """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream); a
+        :class:`People` tuple (``.to_pandas()``: one row per person)."""
         text: object = names
         if not isinstance(text, str) or not text.strip():
             raise ConfigurationError("names must be a non-empty string", setting="names")
         params = {"names": names.strip(), "sportIds": sport_id}
 
-        async def load() -> tuple[Person, ...]:
+        async def load() -> People:
             body, request = await self.get_bytes("/api/v1/people/search", params, lane=lane)
             people = parse_people(body, request=request)
             for person in people:
                 check_id(person.id, "person id", source=SOURCE, request=request)
-            return people
+            return People(people)
 
         return await self._cached(
             cache_key(SOURCE, "people_search", params=params),
-            tuple[Person, ...],
+            People,
             load,
             kind="reference",
         )
@@ -468,10 +474,16 @@ class StatsApiClient(NoQuotaSource):
         """``/api/v1/people/{id}/stats?stats=...&group=...&season=...``.
 
         ``stats="gameLog"`` gives one split per game (``game_date``, ``game_pk``, opponent).
-        A past ``season`` is cached as immutable; the current one for minutes.
+        An unknown ``stats`` type or ``group`` raises :class:`ConfigurationError` naming the
+        valid ones.  A past ``season`` is cached as immutable; the current one for minutes.
+        Each group has ``.to_pandas()`` (one row per split).
         """
         pid = _arg_id(person_id, "person_id")
-        params: dict[str, Any] = {"stats": stats, "group": group, "season": season}
+        params: dict[str, Any] = {
+            "stats": check_choices(stats, STAT_TYPES, setting="stats", what="stat type"),
+            "group": check_choices(group, STAT_GROUPS, setting="group", what="stat group"),
+            "season": season,
+        }
         path = f"/api/v1/people/{pid}/stats"
 
         async def load() -> tuple[StatGroup, ...]:

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import attrs
 
+from .._frames import FrameColumn, FrameExport
 from ..exceptions import SourceDecodeError
 from ._parse import (
     bool_field as _bool,
@@ -35,6 +36,7 @@ from ._parse import (
     to_datetime,
 )
 from ._quality import check_id
+from ._statsapi_game import LinescoreDefense, LinescoreOffense
 from ._statsapi_models import (
     SOURCE,
     Boxscore,
@@ -47,6 +49,7 @@ from ._statsapi_models import (
     _k,
     _object,
 )
+from ._statsapi_tables import linescore_columns, linescore_text, plays_columns
 
 __all__ = (
     "Decisions",
@@ -269,12 +272,18 @@ class Play:
 
 
 @attrs.frozen
-class Plays:
-    """``liveData.plays`` or ``/api/v1/game/{gamePk}/playByPlay``."""
+class Plays(FrameExport):
+    """``liveData.plays`` or ``/api/v1/game/{gamePk}/playByPlay``.
+
+    ``to_pandas()``: one row per pitch in game order (docs/sources.md lists the columns).
+    """
 
     all_plays: tuple[Play, ...] = ()
     current_play: Play | None = None
     scoring_plays: tuple[int, ...] = ()
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return plays_columns(self)
 
 
 @attrs.frozen
@@ -306,8 +315,13 @@ class LinescoreTeams:
 
 
 @attrs.frozen
-class Linescore:
-    """The game's linescore: inning state, per-inning lines, team totals, and the count."""
+class Linescore(FrameExport):
+    """The game's linescore: inning state, per-inning lines, team totals, and the count.
+
+    ``print(linescore)`` shows MLB-StatsAPI's text linescore (:meth:`text` names the teams
+    and the title); ``to_pandas()`` is one row per inning.  ``offense`` / ``defense`` (who is
+    at bat, on deck, pitching) come with ``/linescore`` and the feed.
+    """
 
     current_inning: int | None = _int()
     current_inning_ordinal: str | None = _str()
@@ -321,6 +335,21 @@ class Linescore:
     strikes: int | None = _int()
     outs: int | None = _int()
     note: str | None = _str()
+    offense: LinescoreOffense | None = None
+    defense: LinescoreDefense | None = None
+
+    def text(
+        self, *, away: str | None = None, home: str | None = None, title: str | None = None
+    ) -> str:
+        """The text linescore; team names default to the offense/defense teams, ``title`` to
+        the inning state (``"Bottom 9th"``; pass ``"Final"`` for MLB-StatsAPI's header)."""
+        return linescore_text(self, away=away, home=home, title=title)
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return linescore_columns(self)
+
+    def __str__(self) -> str:
+        return linescore_text(self)
 
 
 @attrs.frozen

@@ -29,6 +29,7 @@ from typing import Any, Final
 import attrs
 
 from .._frames import FrameColumn, FrameExport, schedule_columns
+from .._serde import converter
 from ._parse import (
     bool_field as _bool,
     date_field as _date,
@@ -45,6 +46,14 @@ from ._parse import (
     to_bool,
     to_int,
 )
+from ._statsapi_tables import (
+    BoxscoreLines,
+    boxscore_columns,
+    boxscore_text,
+    person_columns,
+    roster_columns,
+    stat_group_columns,
+)
 
 __all__ = (
     "Boxscore",
@@ -60,6 +69,7 @@ __all__ = (
     "Lineups",
     "NamedRef",
     "Person",
+    "People",
     "PersonRef",
     "PlayerStats",
     "Position",
@@ -112,21 +122,24 @@ class NamedRef:
 
 @attrs.frozen
 class TeamRef:
-    """A team reference; ``abbreviation`` only when the endpoint includes it."""
+    """A team reference; ``abbreviation`` and ``team_name`` (``"Astros"``) only when the
+    endpoint includes them."""
 
     id: int
     name: str | None = _str()
     abbreviation: str | None = _str()
     link: str | None = _str()
+    team_name: str | None = _str()
 
 
 @attrs.frozen
 class PersonRef:
-    """A person reference ``{id, fullName, link}``."""
+    """A person reference ``{id, fullName, link}`` (boxscores add ``boxscoreName``)."""
 
     id: int
     full_name: str | None = _str()
     link: str | None = _str()
+    boxscore_name: str | None = _str()
 
 
 @attrs.frozen
@@ -402,8 +415,13 @@ class DisplayName:
 
 
 @attrs.frozen
-class StatGroup:
-    """``stats[]`` entry: ``type_name`` e.g. season/gameLog, ``group_name`` hitting/pitching."""
+class StatGroup(FrameExport):
+    """``stats[]`` entry: ``type_name`` e.g. season/gameLog, ``group_name`` hitting/pitching.
+
+    ``to_pandas()``: one row per split (per game for a game log): ``stat_type``, ``group``,
+    ``season``, ``game_date``, ``game_pk``, ``game_type``, player, team, opponent, ``is_home``,
+    ``is_win``, ``num_teams``, ``summary``, then :class:`StatLine`'s fields.
+    """
 
     type: DisplayName | None = None
     group: DisplayName | None = None
@@ -416,6 +434,9 @@ class StatGroup:
     @property
     def group_name(self) -> str | None:
         return self.group.display_name if self.group else None
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return stat_group_columns(self)
 
 
 def _find_group(
@@ -439,8 +460,9 @@ class PlayerStats:
 
 
 @attrs.frozen
-class Person:
-    """``/api/v1/people`` entry (also ``gameData.players`` values)."""
+class Person(FrameExport):
+    """``/api/v1/people`` entry (also ``gameData.players`` values); ``to_pandas()`` is one
+    row."""
 
     id: int
     full_name: str | None = _str()
@@ -470,6 +492,20 @@ class Person:
         """The hydrated ``stats`` group of that type (``"season"``) and group (``"hitting"``)."""
         return _find_group(self.stats, type_name, group_name)
 
+    def _frame_columns(self) -> list[FrameColumn]:
+        return person_columns([self])
+
+
+class People(FrameExport, tuple[Person, ...]):
+    """People in order (``search_people``; ``People(batch.values)`` for a ``people()``
+    batch): a ``tuple`` that also exports a frame with one row per person (the columns of
+    ``Person.to_pandas()``)."""
+
+    __slots__ = ()
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return person_columns(self)
+
 
 @attrs.frozen
 class RosterEntry:
@@ -484,8 +520,12 @@ class RosterEntry:
 
 
 @attrs.frozen
-class Roster:
-    """``/api/v1/teams/{id}/roster[/type]``; :meth:`active` keeps status code ``A``."""
+class Roster(FrameExport):
+    """``/api/v1/teams/{id}/roster[/type]``; :meth:`active` keeps status code ``A``.
+
+    ``to_pandas()``: one row per entry: ``player_id``, ``player``, ``jersey_number``,
+    ``position``, ``position_type``, ``status_code``, ``status``, ``parent_team_id``, ``job``.
+    """
 
     roster: tuple[RosterEntry, ...] = ()
     team_id: int | None = _int()
@@ -494,6 +534,9 @@ class Roster:
 
     def active(self) -> tuple[RosterEntry, ...]:
         return tuple(e for e in self.roster if e.status is not None and e.status.code == "A")
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return roster_columns(self)
 
 
 @attrs.frozen
@@ -621,10 +664,33 @@ class BoxscoreTeams:
 
 
 @attrs.frozen
-class Boxscore:
-    """``/api/v1/game/{gamePk}/boxscore`` or ``feed.liveData.boxscore``."""
+class Boxscore(FrameExport):
+    """``/api/v1/game/{gamePk}/boxscore`` or ``feed.liveData.boxscore``.
+
+    ``print(box)`` shows MLB-StatsAPI's text box (batting and pitching, away left).
+    ``to_pandas()``: one row per player line, batters then pitchers, away team first (``side``,
+    ``team_id``, ``team``, ``group``, ``player_id``, ``player``, ``position``,
+    ``batting_order``, ``lineup_slot``, ``is_starter``, ``summary``, then :class:`StatLine`'s
+    fields); ``box.batting`` / ``box.pitching`` are the same for one group.
+    """
 
     teams: BoxscoreTeams
+
+    @property
+    def batting(self) -> BoxscoreLines:
+        """Every batting line (a frame: ``box.batting.to_pandas()``)."""
+        return BoxscoreLines(self, "batting")
+
+    @property
+    def pitching(self) -> BoxscoreLines:
+        """Every pitching line, in appearance order per team."""
+        return BoxscoreLines(self, "pitching")
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return boxscore_columns(self)
+
+    def __str__(self) -> str:
+        return boxscore_text(self)
 
 
 _MODELS: Final = (
@@ -659,6 +725,12 @@ _MODELS: Final = (
 )
 
 register_camel_case(*_MODELS)
+converter.register_structure_hook(
+    People, lambda value, _: People(converter.structure(value, tuple[Person, ...]))
+)
+converter.register_unstructure_hook(
+    People, lambda value: converter.unstructure(tuple(value), tuple[Person, ...])
+)
 
 
 # ------------------------------------------------------------------------------------- parsers

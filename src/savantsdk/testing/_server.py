@@ -29,7 +29,14 @@ import httpx
 
 from . import _payloads as _p
 from ._faults import FaultConfig, FaultKind, RecordedRequest, RouteFaults, TokenBucket
-from ._routes import OddsApiRoutes, PrizePicksRoutes, SavantRoutes, SportRadarRoutes, StatsApiRoutes
+from ._routes import (
+    OddsApiRoutes,
+    PrizePicksRoutes,
+    SavantRoutes,
+    SportRadarRoutes,
+    StatsApiRoutes,
+    StatsApiSeasonRoutes,
+)
 from ._routes.core import _HTML_PAGE, _json
 from ._routes.odds_api import _ODDS_DETAILS
 
@@ -71,7 +78,14 @@ class Saturation:
     in_flight_threshold: int
 
 
-class FakeUpstream(SavantRoutes, StatsApiRoutes, PrizePicksRoutes, OddsApiRoutes, SportRadarRoutes):
+class FakeUpstream(
+    SavantRoutes,
+    StatsApiRoutes,
+    StatsApiSeasonRoutes,
+    PrizePicksRoutes,
+    OddsApiRoutes,
+    SportRadarRoutes,
+):
     """A loopback HTTP server for Savant, the Stats API, PrizePicks, The Odds API and SportRadar.
 
     ``now`` is the simulated instant when the server starts (default: 21:00 UTC on the league's
@@ -337,6 +351,12 @@ class FakeUpstream(SavantRoutes, StatsApiRoutes, PrizePicksRoutes, OddsApiRoutes
                     r(st, "/api/v1.1/game/{pk:int}/feed/live/timestamps", self._timestamps),
                     r(st, "/api/v1.1/game/{pk:int}/feed/live/diffPatch", self._diff_patch),
                     r(st, "/api/v1/game/{pk:int}/boxscore", self._boxscore),
+                    r(st, "/api/v1/game/{pk:int}/linescore", self._linescore),
+                    r(st, "/api/v1/game/{pk:int}/content", self._content),
+                    r(st, "/api/v1/stats", self._season_stats),
+                    r(st, "/api/v1/stats/leaders", self._leaders),
+                    r(st, "/api/v1/standings", self._standings),
+                    r(st, "/api/v1/teams/stats", self._team_stats),
                     r(st, "/api/v1/people", self._people),
                     r(st, "/api/v1/people/search", self._people_search),
                     r(st, "/api/v1/people/{pid:int}", self._person),

@@ -6,6 +6,7 @@ from .prizepicks import PrizePicksRoutes as PrizePicksRoutes
 from .savant import SavantRoutes as SavantRoutes
 from .sportradar import SportRadarRoutes as SportRadarRoutes
 from .statsapi import StatsApiRoutes as StatsApiRoutes
+from .statsapi_season import StatsApiSeasonRoutes as StatsApiSeasonRoutes
 
 __all__ = (
     "DEFAULT_API_KEYS",
@@ -15,4 +16,5 @@ __all__ = (
     "SavantRoutes",
     "SportRadarRoutes",
     "StatsApiRoutes",
+    "StatsApiSeasonRoutes",
 )
