@@ -193,6 +193,7 @@ class _Service:
                 "count": len(rows),
                 "line_report": props.line_report,
                 "report": None if report is None else _serde.unstructure(report),
+                "degraded": None if report is None else report.degraded_summary(),
                 "rows": rows,
             }
         )

@@ -162,6 +162,8 @@ def test_create_app_serves_health_props_and_metrics(fake: FakeUpstream) -> None:
         assert {(row["player_id"], row["stat"]) for row in rows} == set(best)
         assert all(edge >= 0 for edge in best.values())
         assert body["report"]["lines_served_by"] == ["odds_api"]
+        assert body["report"]["skipped_games"] == {}
+        assert body["degraded"] is None  # nothing failed on a clean fake
         assert fake.api_keys["odds_api"] not in r.text
 
         r = http.get("/health")
