@@ -201,7 +201,7 @@ def _sort_key(row: dict[str, Any]) -> tuple[int, float]:
 
 def _run_props_online(args: argparse.Namespace) -> Any:
     """Slate, history and lines from the live sources (base URLs and keys from SAVANTSDK_*)."""
-    from ._client import AsyncClient
+    from . import AsyncClient
 
     model = _models(args, [args.model])[0]
 

@@ -27,7 +27,7 @@ from ._config import ApiKeys, CacheSettings
 from .exceptions import ConfigurationError
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient
+    from . import AsyncClient
     from .props import PropSet
     from .testing import FakeUpstream
 
@@ -116,8 +116,7 @@ def _hit_rate(before: Mapping[str, Any], after: Mapping[str, Any]) -> float | No
 
 
 async def _run(opts: DemoOptions) -> dict[str, Any]:
-    from . import _serde
-    from ._client import AsyncClient
+    from . import AsyncClient, _serde
     from .cache import key_prefix
     from .testing import FakeUpstream, Latency, SimulatedLeague
 

@@ -45,7 +45,7 @@ from .exceptions import ConfigurationError
 from .executor import ExecutorMetrics
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient
+    from . import AsyncClient
     from .typing import Clock
 
 __all__ = (
@@ -376,7 +376,7 @@ class AlertMonitor:
         clock: Clock | None = None,
         interval_s: float = _DEFAULT_INTERVAL_S,
     ) -> None:
-        from ._client import AsyncClient
+        from . import AsyncClient
 
         if isinstance(client, AsyncClient):
             bound = client

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from opentelemetry.metrics import CallbackOptions, Meter, MeterProvider, Observation
     from prometheus_client import CollectorRegistry
 
-    from ._client import AsyncClient
+    from . import AsyncClient
 
 __all__ = (
     "MetricSpec",

@@ -37,8 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from . import _serde
-from ._client import AsyncClient
+from . import AsyncClient, _serde
 from ._redact import redact
 from .exceptions import (
     CircuitOpenError,
