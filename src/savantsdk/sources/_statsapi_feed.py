@@ -48,39 +48,7 @@ from ._statsapi_models import (
     _object,
 )
 
-__all__ = (
-    "Decisions",
-    "DiffPatch",
-    "FeedMetaData",
-    "FeedTeams",
-    "GameData",
-    "GameDateTime",
-    "GameFeed",
-    "GameInfo",
-    "HitData",
-    "Inning",
-    "Linescore",
-    "LinescoreTeam",
-    "LinescoreTeams",
-    "LiveData",
-    "Matchup",
-    "PitchData",
-    "PitchDetails",
-    "Play",
-    "PlayAbout",
-    "PlayCount",
-    "PlayEvent",
-    "PlayResult",
-    "Plays",
-    "ProbablePitchers",
-    "apply_json_patch",
-    "parse_diff_patch",
-    "parse_game_feed",
-    "parse_linescore",
-    "parse_play_by_play",
-    "parse_timestamps",
-    "validate_feed",
-)
+# The public names are listed once: ``__all__`` of ``savantsdk.sources.statsapi``.
 
 
 # ---------------------------------------------------------------------------------- feed / live
