@@ -43,13 +43,12 @@ from ._leaderboards import (
     parse_percentile_rankings,
 )
 from ._partial import ErrorMode, check_mode
-from ._quality import Fetched, Freshness, utc_from_timestamp
+from ._quality import Fetched, Freshness, check_day_arg, utc_from_timestamp
 from ._savant_results import (
     SAVANT_TEAMS,
     SOURCE,
     PlayerType,
     StatcastResult,
-    _check_day,
     _check_days_failed,
     _check_id_arg,
     _check_team,
@@ -346,8 +345,8 @@ class SavantClient(NoQuotaSource):
     ) -> StatcastResult:
         """The body of :meth:`statcast`; ``raw_sink`` collects the served CSV texts (and then
         cached days are not parsed at all), ``on_raw`` is told of each as it is served."""
-        first = _check_day(start, "start")
-        last = _check_day(end, "end") if end is not None else first
+        first = check_day_arg(start, "start")
+        last = check_day_arg(end, "end") if end is not None else first
         if last < first:
             raise ConfigurationError(f"end {last} is before start {first}", setting="end")
         batter = _check_id_arg(batter, "batter")
