@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
+from ._arrays import FloatArray
 from ._matchup import N_OUTCOMES, PACategory
 
 __all__ = (
@@ -60,7 +61,6 @@ __all__ = (
     "with_early_exit",
 )
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Smallest probability any count in a distribution's support gets (then renormalised).
 PMF_FLOOR: Final = 1e-12

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
+from ._arrays import FloatArray
 from ._distributions import (
     _EARNED_SHARE,
     DEFAULT_EXTRA_OUT_RATE,
@@ -21,7 +22,6 @@ from ._distributions import (
     PITCHER_STATS,
     BattersFaced,
     CountDistribution,
-    FloatArray,
     Stat,
     _check_rates,
     _finalise,
