@@ -18,6 +18,7 @@ import attrs
 import httpx
 
 from ._clock import SystemClock
+from ._closing import AsyncClosing
 from ._config import (
     SOURCE_NAMES,
     ApiKeys,
@@ -35,8 +36,6 @@ from .executor import BatchResult, Executor, ExecutorMetrics, Lane
 from .typing import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from ._health import Health
     from .coordination import Coordination
     from .props import PropsClient
@@ -72,7 +71,7 @@ class _Options:
     http_transport: httpx.AsyncBaseTransport | None
 
 
-class AsyncClient:
+class AsyncClient(AsyncClosing):
     """The async savantsdk client.  Use it as an async context manager, or call ``aclose()``.
 
     Every option defaults to :data:`~savantsdk.NOT_GIVEN` ("use the default"); ``None``
@@ -440,14 +439,6 @@ class AsyncClient:
             await self._cache.__aenter__()
             self._cache_entered = True
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __del__(self) -> None:
         if not getattr(self, "_closed", True) and (self._http or self._executors):

@@ -75,6 +75,23 @@ def _env_default(name: str, default: T, kind: Callable[[str], T], doc: str) -> A
     return attrs.Factory(factory)
 
 
+def _env_field(
+    name: str,
+    default: T,
+    kind: Callable[[str], T],
+    doc: str,
+    *,
+    within: tuple[float, float],
+    lo_open: bool = False,
+) -> Any:
+    """A numeric field: its default from env ``name`` (:func:`_env_default`), checked by
+    :func:`_in_range` on ``within`` (which names ``name`` in its error)."""
+    return attrs.field(
+        default=_env_default(name, default, kind, doc),
+        validator=_in_range(*within, lo_open=lo_open, env=name),
+    )
+
+
 def _optional_float(raw: str) -> float | None:
     return None if raw.strip().lower() in {"none", "off", "0"} else float(raw)
 
@@ -160,29 +177,45 @@ def _to_secret(value: str | Secret | None) -> Secret | None:
 class Timeout:
     """HTTP deadlines in seconds.  None of them can be infinite."""
 
-    connect_s: float = attrs.field(
-        default=_env_default("SAVANTSDK_TIMEOUT_CONNECT_S", 5.0, float, "TCP/TLS connect timeout"),
-        validator=_in_range(0, 600, lo_open=True, env="SAVANTSDK_TIMEOUT_CONNECT_S"),
+    connect_s: float = _env_field(
+        "SAVANTSDK_TIMEOUT_CONNECT_S",
+        5.0,
+        float,
+        "TCP/TLS connect timeout",
+        within=(0, 600),
+        lo_open=True,
     )
-    read_s: float = attrs.field(
-        default=_env_default("SAVANTSDK_TIMEOUT_READ_S", 30.0, float, "time between bytes read"),
-        validator=_in_range(0, 600, lo_open=True, env="SAVANTSDK_TIMEOUT_READ_S"),
+    read_s: float = _env_field(
+        "SAVANTSDK_TIMEOUT_READ_S",
+        30.0,
+        float,
+        "time between bytes read",
+        within=(0, 600),
+        lo_open=True,
     )
-    write_s: float = attrs.field(
-        default=_env_default("SAVANTSDK_TIMEOUT_WRITE_S", 30.0, float, "time to send a request"),
-        validator=_in_range(0, 600, lo_open=True, env="SAVANTSDK_TIMEOUT_WRITE_S"),
+    write_s: float = _env_field(
+        "SAVANTSDK_TIMEOUT_WRITE_S",
+        30.0,
+        float,
+        "time to send a request",
+        within=(0, 600),
+        lo_open=True,
     )
-    pool_s: float = attrs.field(
-        default=_env_default(
-            "SAVANTSDK_TIMEOUT_POOL_S", 10.0, float, "wait for a pooled connection"
-        ),
-        validator=_in_range(0, 600, lo_open=True, env="SAVANTSDK_TIMEOUT_POOL_S"),
+    pool_s: float = _env_field(
+        "SAVANTSDK_TIMEOUT_POOL_S",
+        10.0,
+        float,
+        "wait for a pooled connection",
+        within=(0, 600),
+        lo_open=True,
     )
-    total_s: float = attrs.field(
-        default=_env_default(
-            "SAVANTSDK_TIMEOUT_TOTAL_S", 90.0, float, "deadline for one attempt, end to end"
-        ),
-        validator=_in_range(0, 3600, lo_open=True, env="SAVANTSDK_TIMEOUT_TOTAL_S"),
+    total_s: float = _env_field(
+        "SAVANTSDK_TIMEOUT_TOTAL_S",
+        90.0,
+        float,
+        "deadline for one attempt, end to end",
+        within=(0, 3600),
+        lo_open=True,
     )
 
 
@@ -193,29 +226,22 @@ class RetryPolicy:
     ``max_attempts`` counts the first try: 1 disables retries.
     """
 
-    max_attempts: int = attrs.field(
-        default=_env_default(
-            "SAVANTSDK_RETRY_MAX_ATTEMPTS", 4, int, "tries per call, first included"
-        ),
-        validator=_in_range(1, 20, env="SAVANTSDK_RETRY_MAX_ATTEMPTS"),
+    max_attempts: int = _env_field(
+        "SAVANTSDK_RETRY_MAX_ATTEMPTS", 4, int, "tries per call, first included", within=(1, 20)
     )
-    initial_backoff_s: float = attrs.field(
-        default=_env_default("SAVANTSDK_RETRY_INITIAL_S", 0.5, float, "backoff base in seconds"),
-        validator=_in_range(0, 60, env="SAVANTSDK_RETRY_INITIAL_S"),
+    initial_backoff_s: float = _env_field(
+        "SAVANTSDK_RETRY_INITIAL_S", 0.5, float, "backoff base in seconds", within=(0, 60)
     )
-    max_backoff_s: float = attrs.field(
-        default=_env_default("SAVANTSDK_RETRY_MAX_BACKOFF_S", 8.0, float, "backoff ceiling (s)"),
-        validator=_in_range(0, 600, env="SAVANTSDK_RETRY_MAX_BACKOFF_S"),
+    max_backoff_s: float = _env_field(
+        "SAVANTSDK_RETRY_MAX_BACKOFF_S", 8.0, float, "backoff ceiling (s)", within=(0, 600)
     )
     multiplier: float = attrs.field(default=2.0, validator=_in_range(1, 10))
-    max_retry_after_s: float = attrs.field(
-        default=_env_default(
-            "SAVANTSDK_RETRY_MAX_RETRY_AFTER_S",
-            120.0,
-            float,
-            "longest Retry-After honoured; longer ones fail instead of waiting",
-        ),
-        validator=_in_range(0, 3600, env="SAVANTSDK_RETRY_MAX_RETRY_AFTER_S"),
+    max_retry_after_s: float = _env_field(
+        "SAVANTSDK_RETRY_MAX_RETRY_AFTER_S",
+        120.0,
+        float,
+        "longest Retry-After honoured; longer ones fail instead of waiting",
+        within=(0, 3600),
     )
     jitter: bool = True
 
@@ -248,21 +274,19 @@ class BreakerPolicy:
     """Circuit breaker: opens after ``fail_max`` consecutive failures, half-opens (one probe)
     after ``reset_timeout_s``, closes after ``success_threshold`` successful probes."""
 
-    fail_max: int = attrs.field(
-        default=_env_default("SAVANTSDK_BREAKER_FAIL_MAX", 5, int, "consecutive failures to open"),
-        validator=_in_range(1, 10_000, env="SAVANTSDK_BREAKER_FAIL_MAX"),
+    fail_max: int = _env_field(
+        "SAVANTSDK_BREAKER_FAIL_MAX", 5, int, "consecutive failures to open", within=(1, 10_000)
     )
-    reset_timeout_s: float = attrs.field(
-        default=_env_default(
-            "SAVANTSDK_BREAKER_RESET_TIMEOUT_S", 30.0, float, "open -> half-open after (s)"
-        ),
-        validator=_in_range(0, 86_400, lo_open=True, env="SAVANTSDK_BREAKER_RESET_TIMEOUT_S"),
+    reset_timeout_s: float = _env_field(
+        "SAVANTSDK_BREAKER_RESET_TIMEOUT_S",
+        30.0,
+        float,
+        "open -> half-open after (s)",
+        within=(0, 86_400),
+        lo_open=True,
     )
-    success_threshold: int = attrs.field(
-        default=_env_default(
-            "SAVANTSDK_BREAKER_SUCCESS_THRESHOLD", 1, int, "probe successes to close"
-        ),
-        validator=_in_range(1, 100, env="SAVANTSDK_BREAKER_SUCCESS_THRESHOLD"),
+    success_threshold: int = _env_field(
+        "SAVANTSDK_BREAKER_SUCCESS_THRESHOLD", 1, int, "probe successes to close", within=(1, 100)
     )
     enabled: bool = True
 
@@ -305,21 +329,23 @@ class CacheSettings:
     namespace: str = attrs.field(
         default=_env_default("SAVANTSDK_CACHE_NAMESPACE", "savantsdk", str, "key prefix")
     )
-    max_entries: int = attrs.field(
-        default=_env_default("SAVANTSDK_CACHE_MAX_ENTRIES", 10_000, int, "memory cache entries"),
-        validator=_in_range(1, 100_000_000, env="SAVANTSDK_CACHE_MAX_ENTRIES"),
+    max_entries: int = _env_field(
+        "SAVANTSDK_CACHE_MAX_ENTRIES", 10_000, int, "memory cache entries", within=(1, 100_000_000)
     )
-    max_bytes: int = attrs.field(
-        default=_env_default(
-            "SAVANTSDK_CACHE_MAX_BYTES", 512 * 1024 * 1024, int, "memory cache byte budget"
-        ),
-        validator=_in_range(1024, 1 << 40, env="SAVANTSDK_CACHE_MAX_BYTES"),
+    max_bytes: int = _env_field(
+        "SAVANTSDK_CACHE_MAX_BYTES",
+        512 * 1024 * 1024,
+        int,
+        "memory cache byte budget",
+        within=(1024, 1 << 40),
     )
-    redis_timeout_s: float = attrs.field(
-        default=_env_default(
-            "SAVANTSDK_REDIS_TIMEOUT_S", 0.5, float, "Redis socket timeout; past it, fail open"
-        ),
-        validator=_in_range(0, 60, lo_open=True, env="SAVANTSDK_REDIS_TIMEOUT_S"),
+    redis_timeout_s: float = _env_field(
+        "SAVANTSDK_REDIS_TIMEOUT_S",
+        0.5,
+        float,
+        "Redis socket timeout; past it, fail open",
+        within=(0, 60),
+        lo_open=True,
     )
 
     def __attrs_post_init__(self) -> None:

@@ -230,34 +230,33 @@ async def send(
     try:
         with anyio.fail_after(deadline):
             response = await client.send(request)
-    except TimeoutError as exc:
-        raise SourceTimeoutError(
-            f"no complete response within {deadline:g} s",
-            source=source,
-            request=describe_request(request),
-        ) from exc
-    except httpx.TimeoutException as exc:
-        raise SourceTimeoutError(
-            f"{type(exc).__name__}: {redact(str(exc)) or 'timed out'}",
-            source=source,
-            request=describe_request(request),
-        ) from exc
-    except httpx.DecodingError as exc:
-        raise SourceDecodeError(
-            f"could not decode the response body: {redact(str(exc))}",
-            source=source,
-            request=describe_request(request),
-        ) from exc
-    except (httpx.TransportError, OSError) as exc:
-        raise SourceConnectionError(
-            f"{type(exc).__name__}: {redact(str(exc)) or 'connection failed'}",
-            source=source,
-            request=describe_request(request),
-        ) from exc
+    except (
+        TimeoutError,
+        httpx.TimeoutException,
+        httpx.DecodingError,
+        httpx.TransportError,
+        OSError,
+    ) as exc:
+        raise _send_error(exc, source, request, deadline) from exc
     error = error_for_response(source, response)
     if error is not None:
         raise error
     return response
+
+
+def _send_error(
+    exc: Exception, source: str, request: httpx.Request, deadline: float
+) -> SourceTimeoutError | SourceDecodeError | SourceConnectionError:
+    """The error-tree error for a failed send (``TimeoutError`` first: it is an ``OSError``)."""
+    text = redact(str(exc))
+    where = {"source": source, "request": describe_request(request)}
+    if isinstance(exc, TimeoutError):  # our own deadline (anyio.fail_after)
+        return SourceTimeoutError(f"no complete response within {deadline:g} s", **where)
+    if isinstance(exc, httpx.TimeoutException):
+        return SourceTimeoutError(f"{type(exc).__name__}: {text or 'timed out'}", **where)
+    if isinstance(exc, httpx.DecodingError):
+        return SourceDecodeError(f"could not decode the response body: {text}", **where)
+    return SourceConnectionError(f"{type(exc).__name__}: {text or 'connection failed'}", **where)
 
 
 def _total(client: httpx.AsyncClient) -> float:

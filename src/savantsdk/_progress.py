@@ -20,8 +20,9 @@ import os
 import sys
 import warnings
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any, Final
+
+from ._closing import Closing
 
 __all__ = ("ENV_VAR", "ProgressBar", "progress_bar", "progress_enabled")
 
@@ -79,7 +80,7 @@ def _tqdm_class() -> Any | None:
     return getattr(module, "tqdm", None)
 
 
-class ProgressBar:
+class ProgressBar(Closing):
     """A bar fed with ``(done, total)`` calls, created on the first call; a no-op when off.
 
     Use it as a callback (``bar(done, total)``) or chain it with a user callback
@@ -144,17 +145,6 @@ class ProgressBar:
                 bar.close()
             except Exception:
                 log.debug("savantsdk: closing the progress bar failed", exc_info=True)
-
-    def __enter__(self) -> ProgressBar:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def progress_bar(desc: str, *, unit: str = "day", progress: bool | None = None) -> ProgressBar:

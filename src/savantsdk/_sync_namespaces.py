@@ -118,6 +118,10 @@ class SyncCache(SyncNamespace["Cache"]):
 
     _async_ns: Cache
 
+    def aclose(self) -> None:
+        """Cancel background refreshes, then close the backend if this cache created it."""
+        return self._portal.call(functools.partial(self._async_ns.aclose))
+
     @property
     def namespace(self) -> str:
         """The key namespace this cache stores under (see :meth:`key`)."""
@@ -136,10 +140,6 @@ class SyncCache(SyncNamespace["Cache"]):
     @property
     def ttls(self) -> TtlPolicy:
         return self._async_ns.ttls
-
-    def aclose(self) -> None:
-        """Cancel background refreshes, then close the backend if this cache created it."""
-        return self._portal.call(functools.partial(self._async_ns.aclose))
 
     @overload
     def get(self, key: str, type_: type[T], *, allow_stale: bool = ...) -> T | None: ...

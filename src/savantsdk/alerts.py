@@ -185,6 +185,25 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4g}"
 
 
+def _check_recovery(
+    rule: object,
+    recover: float | None,
+    threshold: float,
+    *,
+    falling: bool,
+    names: tuple[str, str] = ("recover_at", "threshold"),
+) -> None:
+    """The hysteresis check of every built-in rule: a rule firing below its threshold recovers
+    at or above it (``falling``), one firing above recovers at or below it."""
+    if recover is None or not (recover < threshold if falling else recover > threshold):
+        return
+    setting, limit = names
+    raise ConfigurationError(
+        f"{type(rule).__name__}.{setting} must be {'>=' if falling else '<='} {limit}",
+        setting=setting,
+    )
+
+
 # -- built-in rules --------------------------------------------------------------------------
 
 
@@ -209,10 +228,7 @@ class CacheHitRateBelow:
     name: str = attrs.field(kw_only=True, default="cache_hit_rate_below")
 
     def __attrs_post_init__(self) -> None:
-        if self.recover_at is not None and self.recover_at < self.threshold:
-            raise ConfigurationError(
-                "CacheHitRateBelow.recover_at must be >= threshold", setting="recover_at"
-            )
+        _check_recovery(self, self.recover_at, self.threshold, falling=True)
 
     def evaluate(self, previous: AlertSnapshot | None, current: AlertSnapshot) -> list[Reading]:
         cur = current.cache.get(self.layer)
@@ -259,10 +275,13 @@ class LatencyP95Above:
     name: str = attrs.field(kw_only=True, default="latency_p95_above")
 
     def __attrs_post_init__(self) -> None:
-        if self.recover_at_s is not None and self.recover_at_s > self.threshold_s:
-            raise ConfigurationError(
-                "LatencyP95Above.recover_at_s must be <= threshold_s", setting="recover_at_s"
-            )
+        _check_recovery(
+            self,
+            self.recover_at_s,
+            self.threshold_s,
+            falling=False,
+            names=("recover_at_s", "threshold_s"),
+        )
 
     @property
     def threshold(self) -> float:
@@ -332,10 +351,7 @@ class OddsApiCreditsBelow:
     name: str = attrs.field(kw_only=True, default="odds_api_credits_below")
 
     def __attrs_post_init__(self) -> None:
-        if self.recover_at is not None and self.recover_at < self.threshold:
-            raise ConfigurationError(
-                "OddsApiCreditsBelow.recover_at must be >= threshold", setting="recover_at"
-            )
+        _check_recovery(self, self.recover_at, self.threshold, falling=True)
 
     def evaluate(self, previous: AlertSnapshot | None, current: AlertSnapshot) -> list[Reading]:
         left = current.odds_api_credits

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from ._client import AsyncClient
+from ._closing import Closing
 from ._sync_namespaces import (
     ClientMethods,
     SyncCache,
@@ -45,8 +46,6 @@ from ._sync_portal import Portal
 from .typing import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     import httpx
 
     from ._config import ApiKeys, BreakerPolicy, CacheSettings, RetryPolicy, SourceSettings, Timeout
@@ -78,7 +77,7 @@ SyncSource = (
 )
 
 
-class Client(ClientMethods):
+class Client(Closing, ClientMethods):
     """Blocking savantsdk client: same options and API as :class:`AsyncClient`.
 
     Use it as a context manager, or call ``close()``.  Safe to use from plain scripts, from
@@ -193,17 +192,6 @@ class Client(ClientMethods):
             self._portal.mark_closed()
             if self._portal_cm is not None:
                 self._portal_cm.__exit__(None, None, None)
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __del__(self) -> None:
         if not getattr(self, "_closed", True):

@@ -13,7 +13,6 @@ import logging
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from types import TracebackType
 from typing import Any, Final, TypeVar, overload
 
 import anyio
@@ -21,6 +20,7 @@ import anyio.abc
 import attrs
 
 from .._clock import SystemClock
+from .._closing import AsyncClosing
 from .._redact import redact
 from ..exceptions import CacheError, ConfigurationError
 from ..typing import AsyncCacheBackend, Clock, MetricsHook
@@ -119,7 +119,7 @@ def _type_tag(type_: Any) -> str:
     return name
 
 
-class Cache:
+class Cache(AsyncClosing):
     """Typed get/set/get-or-load over any byte backend (default: a fresh ``MemoryCache``).
 
     Use as ``async with Cache(backend) as cache:`` to enable background refreshes
@@ -257,14 +257,6 @@ class Cache:
                 await self.aclose()
                 raise
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Cancel background refreshes, then close the backend if this cache created it."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import anyio
 import anyio.abc
 
+from .._closing import AsyncClosing
 from ..exceptions import CacheError
 from ..typing import AsyncCacheBackend
 from ._metrics import CacheStats
@@ -125,19 +125,5 @@ async def delete_tags(backend: AsyncCacheBackend, tags: Sequence[str]) -> int:
     return await backend.delete_tags(tags)
 
 
-class BackendContext:
+class BackendContext(AsyncClosing):
     """``async with backend:`` closes it on exit."""
-
-    async def aclose(self) -> None:
-        raise NotImplementedError
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -53,6 +53,7 @@ from redis.exceptions import RedisClusterException, RedisError
 
 from .._clock import SystemClock
 from .._redact import redact, register_secret
+from .._redis_pool import blocking_redis
 from ..exceptions import CacheError, ConfigurationError
 from ..typing import Clock
 from ._metrics import CacheStats, LayerMetrics
@@ -201,17 +202,13 @@ class RedisCache(BackendContext):
                 f"cluster=False contradicts the URL scheme {parts.scheme}://", setting="cluster"
             )
         if not cluster:
-            # A blocking pool: a burst beyond max_connections waits (up to timeout_s) for a
-            # free connection instead of failing with "Too many connections".
-            pool = aioredis.BlockingConnectionPool.from_url(
+            client = blocking_redis(
                 url,
                 max_connections=max_connections,
-                timeout=timeout_s,
-                socket_timeout=timeout_s,
-                socket_connect_timeout=timeout_s,
+                timeout_s=timeout_s,
                 retry=Retry(NoBackoff(), 1),
             )
-            return aioredis.Redis.from_pool(pool), False
+            return client, False
         if parts.scheme == "unix":
             raise ConfigurationError(
                 "a Redis Cluster is reached over TCP, not unix://", setting="url"

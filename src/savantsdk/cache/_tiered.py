@@ -299,17 +299,16 @@ class TieredCache(BackendContext):
 
     async def try_lock(self, key: str, token: str, *, ttl_s: float) -> bool | None:
         """Delegates to L2's cross-process lock; None (no lock) if L2 has none."""
-        try_lock = getattr(self.l2, "try_lock", None)
-        if try_lock is None:
-            return None
-        result = await try_lock(key, token, ttl_s=ttl_s)
-        return None if result is None else bool(result)
+        return await self._l2_lock("try_lock", key, token, ttl_s)
 
     async def extend_lock(self, key: str, token: str, *, ttl_s: float) -> bool | None:
-        extend = getattr(self.l2, "extend_lock", None)
-        if extend is None:
+        return await self._l2_lock("extend_lock", key, token, ttl_s)
+
+    async def _l2_lock(self, method: str, key: str, token: str, ttl_s: float) -> bool | None:
+        call = getattr(self.l2, method, None)
+        if call is None:
             return None
-        result = await extend(key, token, ttl_s=ttl_s)
+        result = await call(key, token, ttl_s=ttl_s)
         return None if result is None else bool(result)
 
     async def unlock(self, key: str, token: str) -> None:

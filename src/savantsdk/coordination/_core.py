@@ -22,12 +22,13 @@ import collections
 import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Final, Self, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Final, TypeGuard, TypeVar
 
 import anyio
 from redis.exceptions import RedisError
 
 from .._clock import SystemClock
+from .._closing import AsyncClosing
 from ..exceptions import ConfigurationError
 from ..executor._tasks import TaskSet
 from ._adaptive import AdaptiveConcurrency, AimdController
@@ -41,8 +42,6 @@ from ._shared import SourceShared
 from ._store import CoordinationStore, StoreUnavailableError
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from .._config import SourceSettings
     from ..typing import Clock, MetricsHook
 
@@ -77,7 +76,7 @@ def _int_in(name: str, value: object, lo: int, hi: int) -> int:
     return value
 
 
-class Coordinator:
+class Coordinator(AsyncClosing):
     """Fleet coordination on a store: shared rate limits with lanes, breaker, pause, credits.
 
     Use it as an async context manager (or call :meth:`aclose`); hand it to
@@ -170,17 +169,6 @@ class Coordinator:
     def __repr__(self) -> str:
         state = "closed" if self._closed else ("fallback" if self._down_since else "ok")
         return f"<{type(self).__name__} {self._label} {state}>"
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Flush queued background writes for up to ``timeout_s``, then stop and close the

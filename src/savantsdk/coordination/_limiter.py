@@ -49,6 +49,7 @@ import anyio
 from ..exceptions import ConfigurationError, RateLimitedError, SavantError
 from ..executor._lanes import Lane
 from ..executor._limiter import (
+    DrivenQueue,
     LaneRateLimiter,
     LimiterStatistics,
     RateLimiter,
@@ -104,7 +105,7 @@ class _Waiter:
         self.event = anyio.Event()
 
 
-class CoordinatedRateLimiter:
+class CoordinatedRateLimiter(DrivenQueue[_Waiter]):
     """``RateLimiter`` sharing one source's rate across processes (see the module docstring).
 
     ``rate_per_s=None`` books nothing but still serves as the attempt's asynchronous step:
@@ -254,26 +255,13 @@ class CoordinatedRateLimiter:
         merged = heapq.merge(*(ranked(q) for q in self._queues if q), key=lambda t: t[0])
         return [w for _, w in itertools.islice(merged, n)]
 
-    async def _serve(self, me: _Waiter) -> None:
-        try:
-            while not me.done:
-                if self._driver is None:
-                    self._driver = me
-                if self._driver is me:
-                    await self._drive()
-                else:
-                    await me.event.wait()
-                    if not me.done:
-                        me.event = anyio.Event()  # woken to take over driving
-        except BaseException:
-            if me.queued:
-                self._take(me)
-            raise
-        finally:
-            if self._driver is me:
-                self._driver = None
-                if self._waiting:
-                    self._ordered(self._clock.monotonic(), 1)[0].event.set()
+    def _abandon(self, waiter: _Waiter) -> None:
+        if waiter.queued:
+            self._take(waiter)
+
+    def _wake_next_driver(self) -> None:
+        if self._waiting:
+            self._ordered(self._clock.monotonic(), 1)[0].event.set()
 
     # ------------------------------------------------------------------ driving
 

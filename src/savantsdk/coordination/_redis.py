@@ -22,6 +22,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from .._redact import redact, register_secret
+from .._redis_pool import blocking_redis
 from ..exceptions import ConfigurationError
 from ._core import DEFAULT_HORIZONS_S, Coordinator
 from ._store import RedisStore
@@ -101,17 +102,14 @@ class RedisCoordination(Coordinator):
             pool_timeout = 0.5  # a bad timeout_s is rejected by Coordinator.__init__ below
             if isinstance(raw_timeout, int | float) and not isinstance(raw_timeout, bool):
                 pool_timeout = max(0.001, float(raw_timeout))
-            pool = aioredis.BlockingConnectionPool.from_url(
+            client = blocking_redis(
                 url,
                 max_connections=max_connections,
-                timeout=pool_timeout,
-                socket_timeout=pool_timeout,
-                socket_connect_timeout=pool_timeout,
+                timeout_s=pool_timeout,
                 # One immediate retry on a dropped connection (a restarted server), none on a
                 # timeout: a hung server costs one timeout, then the incident starts.
                 retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
             )
-            client = aioredis.Redis.from_pool(pool)
         assert client is not None
         self._client = client
         super().__init__(

@@ -39,8 +39,10 @@ end
 """
 
 _SAVE_BREAKER: Final = """
-redis.call('HSET', KEYS[2], 'st', st, 'gen', gen, 'until', till, 'fails', fails, 'succ', succ)
-redis.call('PEXPIRE', KEYS[2], 86400000)
+if dirty then
+  redis.call('HSET', KEYS[2], 'st', st, 'gen', gen, 'until', till, 'fails', fails, 'succ', succ)
+  redis.call('PEXPIRE', KEYS[2], 86400000)
+end
 """
 
 #: Book up to N rate-limit slots (GCRA, virtual scheduling), one per requested horizon.
@@ -67,11 +69,9 @@ if ARGV[2] ~= '' and st == 2 then
     probe = 1
   end
 end
-if dirty then
 """
     + _SAVE_BREAKER
     + """
-end
 local pause_until = tonumber(redis.call('GET', KEYS[3]) or '0')
 local granted = 0
 local first = 0
@@ -156,11 +156,9 @@ if tonumber(ARGV[2]) == gen then
     dirty = true
   end
 end
-if dirty then
 """
     + _SAVE_BREAKER
     + """
-end
 local open_left = 0
 if st == 1 then open_left = till - now end
 return {now, st, gen, open_left, fails}

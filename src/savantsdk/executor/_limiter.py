@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import collections
 import math
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import anyio
 
@@ -88,17 +88,68 @@ class UnlimitedRateLimiter:
         return "UnlimitedRateLimiter()"
 
 
+class _QueuedWaiter(Protocol):
+    event: anyio.Event
+
+    @property
+    def done(self) -> bool: ...
+
+
+_W = TypeVar("_W", bound=_QueuedWaiter)
+
+
+class DrivenQueue(Generic[_W]):
+    """The driver election both lane limiters share (this one and the coordinated one).
+
+    A queued waiter either *drives* (runs :meth:`_drive`, which hands out slots, maybe to
+    itself) or waits for its event; when the driver leaves (served or cancelled) it wakes one
+    queued waiter to take over.  Subclasses say what one drive step is, how a cancelled waiter
+    leaves the queue and whom to wake next.
+    """
+
+    _driver: _W | None
+
+    async def _drive(self) -> None:
+        raise NotImplementedError
+
+    def _abandon(self, waiter: _W) -> None:
+        """Take a cancelled, not yet served ``waiter`` out of its queue."""
+        raise NotImplementedError
+
+    def _wake_next_driver(self) -> None:
+        raise NotImplementedError
+
+    async def _serve(self, me: _W) -> None:
+        try:
+            while not me.done:
+                if self._driver is None:
+                    self._driver = me
+                if self._driver is me:
+                    await self._drive()
+                else:
+                    await me.event.wait()
+                    if not me.done:
+                        me.event = anyio.Event()  # woken to take over driving
+        except BaseException:
+            self._abandon(me)
+            raise
+        finally:
+            if self._driver is me:
+                self._driver = None
+                self._wake_next_driver()
+
+
 class _Waiter:
-    __slots__ = ("enqueued", "event", "granted", "lane")
+    __slots__ = ("done", "enqueued", "event", "lane")
 
     def __init__(self, lane: Lane, enqueued: float) -> None:
         self.lane = lane
         self.enqueued = enqueued
-        self.granted = False
+        self.done = False  # granted
         self.event = anyio.Event()
 
 
-class LaneRateLimiter:
+class LaneRateLimiter(DrivenQueue[_Waiter]):
     """GCRA slot allocator with priority lanes above it, on an injectable clock."""
 
     def __init__(self, rate_per_s: float, clock: Clock, *, aging_s: float = 5.0) -> None:
@@ -153,24 +204,7 @@ class LaneRateLimiter:
         me = _Waiter(lane, now)
         self._queues[lane].append(me)
         self._waiting += 1
-        try:
-            while not me.granted:
-                if self._driver is None:
-                    self._driver = me
-                if self._driver is me:
-                    await self._drive()
-                else:
-                    await me.event.wait()
-                    if not me.granted:
-                        me.event = anyio.Event()  # woken to take over driving
-        except BaseException:
-            if not me.granted:
-                self._remove(me)
-            raise
-        finally:
-            if self._driver is me:
-                self._driver = None
-                self._wake_next_driver()
+        await self._serve(me)
         return self._clock.monotonic() - me.enqueued
 
     async def _drive(self) -> None:
@@ -186,7 +220,7 @@ class LaneRateLimiter:
             best = self._pick(now)
             self._queues[best.lane].popleft()
             self._waiting -= 1
-            best.granted = True
+            best.done = True
             self._take_slot(now)
             best.event.set()
 
@@ -203,7 +237,9 @@ class LaneRateLimiter:
         assert best is not None  # the driver itself is always queued
         return best
 
-    def _remove(self, waiter: _Waiter) -> None:
+    def _abandon(self, waiter: _Waiter) -> None:
+        if waiter.done:
+            return
         queue = self._queues[waiter.lane]
         try:
             queue.remove(waiter)

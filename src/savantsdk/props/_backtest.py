@@ -24,6 +24,7 @@ from .._frames import FrameColumn, FrameExport, backtest_columns
 from .._progress import progress_bar
 from ..exceptions import PropGenerationError
 from ..sources import PAOutcome, PlateAppearances
+from ._arrays import FloatArray, IntArray
 from ._distributions import Stat
 from ._engine import EngineResult, PlayerBlock, history_facts, run_engine
 from ._rates import LeagueModel, NaiveModel, RateModel, get_rate_model
@@ -41,8 +42,6 @@ __all__ = (
 
 log = logging.getLogger("savantsdk")
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 #: Families settled by the backtest (earned runs and hits+runs+RBIs need runs, which the
 #: Statcast plate-appearance arrays do not carry).

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
+from ._arrays import FloatArray
 from ._matchup import N_OUTCOMES, PACategory
 
 __all__ = (
@@ -60,7 +61,6 @@ __all__ = (
     "with_early_exit",
 )
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Smallest probability any count in a distribution's support gets (then renormalised).
 PMF_FLOOR: Final = 1e-12
@@ -594,6 +594,16 @@ def _check_rates(rates: npt.ArrayLike, name: str) -> FloatArray:
     return arr
 
 
+def pmf_rows(pmf: npt.ArrayLike, n: int, mismatch: str) -> FloatArray:
+    """``n`` rows of a count pmf: one pmf for all (broadcast, no copy) or one row each;
+    another row count raises :class:`PropGenerationError` with ``mismatch``."""
+    p = np.asarray(pmf, dtype=np.float64)
+    rows = np.broadcast_to(p, (n, p.shape[-1])) if p.ndim == 1 else p
+    if rows.shape[0] != n:
+        raise PropGenerationError(mismatch)
+    return rows
+
+
 def _stats(stats: Iterable[str | Stat] | None, allowed: tuple[Stat, ...], who: str) -> list[Stat]:
     out = []
     for s in allowed if stats is None else stats:
@@ -631,10 +641,8 @@ def batter_pmfs(
             raise PropGenerationError("slots must be one lineup slot 1..9 per rates row")
         counts = _SLOT_PMFS[s - 1]
     else:
-        c = np.asarray(pa_pmf, dtype=np.float64)
-        counts = np.broadcast_to(c, (n, c.shape[-1])) if c.ndim == 1 else c
-        if counts.shape[0] != n:
-            raise PropGenerationError("pa_pmf must have one row per rates row")
+        assert pa_pmf is not None  # exactly one of the two was given (checked above)
+        counts = pmf_rows(pa_pmf, n, "pa_pmf must have one row per rates row")
     wanted = _stats(stats, BATTER_STATS, "batter")
     out: dict[Stat, FloatArray] = {}
     bern = {

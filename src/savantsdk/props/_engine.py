@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..sources import PlateAppearances
+from ._arrays import BoolArray, FloatArray, IntArray
 from ._distributions import (
     BATTER_STATS,
     DEFAULT_BF_MAX,
@@ -48,9 +49,6 @@ __all__ = (
     "run_engine",
 )
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: Games of the research notes' slot-PA table the measured slot PA pmfs are regressed toward.
 SLOT_PRIOR_GAMES: Final = 30.0

@@ -8,9 +8,9 @@ market and point); a PrizePicks line carries its ``odds_type`` (standard / demon
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import orjson
@@ -157,13 +157,39 @@ def lines_from_prizepicks(
     return tuple(out), skipped
 
 
+K = TypeVar("K", bound=Hashable)
+Q = TypeVar("Q")
+
+
+def pair_over_under(
+    quotes: Iterable[tuple[K, str | None, float, Q]],
+) -> Iterator[tuple[K, Q, float | None, float | None]]:
+    """The one Over/Under pairing: ``(key, side, price, quote)`` in, per key (in first-seen
+    order) the first quote and the last Over and Under prices out.  A side other than
+    over/under (any case) only opens its key; a key with neither price is dropped, a lone side
+    keeps the other price ``None``."""
+    slots: dict[K, list[Any]] = {}
+    for key, side, price, quote in quotes:
+        slot = slots.get(key)
+        if slot is None:
+            slot = slots[key] = [quote, None, None]
+        which = (side or "").lower()
+        if which == "over":
+            slot[1] = price
+        elif which == "under":
+            slot[2] = price
+    for key, (first, over, under) in slots.items():
+        if over is not None or under is not None:
+            yield key, first, over, under
+
+
 def lines_from_event_odds(events: Iterable[EventOdds]) -> tuple[MarketLine, ...]:
     """Pair Over/Under outcomes of the same book, market, player and point into MarketLines
     (one side alone is kept with the other price None).  Unknown markets are skipped."""
     out: list[MarketLine] = []
     for ev in events:
         fmt = (ev.odds_format.value if ev.odds_format else None) or "american"
-        pairs: dict[tuple[str, str, str, float], dict[str, Any]] = {}
+        quotes: list[tuple[tuple[str, str, str, float], str | None, float, Any]] = []
         for q in ev.prop_quotes():
             base = q.market.removesuffix("_alternate")
             stat = ODDS_API_MARKETS.get(base)
@@ -172,23 +198,18 @@ def lines_from_event_odds(events: Iterable[EventOdds]) -> tuple[MarketLine, ...]
             if not q.point > 0:
                 continue
             key = (q.bookmaker, base, q.player, float(q.point))
-            slot = pairs.setdefault(key, {"stat": stat, "updated": q.last_update})
-            side = (q.side or "").lower()
-            if side in ("over", "under"):
-                slot[side] = float(q.price)
-        for (book, market, player, point), d in pairs.items():
-            if "over" not in d and "under" not in d:
-                continue
+            quotes.append((key, q.side, float(q.price), (stat, q.last_update)))
+        for (book, market, player, point), (stat, updated), over, under in pair_over_under(quotes):
             out.append(
                 MarketLine(
                     player_name=player,
-                    stat=d["stat"],
+                    stat=stat,
                     line=point,
                     source=f"odds_api:{book}",
-                    over_price=d.get("over"),
-                    under_price=d.get("under"),
+                    over_price=over,
+                    under_price=under,
                     odds_format=fmt,
-                    updated_at=d["updated"],
+                    updated_at=updated,
                     start_time=ev.commence_time,
                     line_id=f"{ev.id}:{book}:{market}:{player}:{point:g}",
                     game_id=ev.id,

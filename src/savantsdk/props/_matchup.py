@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
+from ._arrays import FloatArray
 
 __all__ = (
     "EXAMPLE_LEAGUE_RATES",
@@ -28,8 +29,6 @@ __all__ = (
     "regress_platoon",
     "shrink",
 )
-
-FloatArray = npt.NDArray[np.float64]
 
 
 class PACategory(enum.IntEnum):

@@ -49,7 +49,7 @@ from ..sources import PlateAppearances, ingest_statcast
 from ..sources._partial import check_errors, describe_error
 from ._distributions import Stat
 from ._generate import generate_from_statcast
-from ._markets import ODDS_API_MARKETS, MarketLine
+from ._markets import ODDS_API_MARKETS, MarketLine, pair_over_under
 from ._online_slate import (
     OnlineReport,
     SlateInputs,
@@ -100,9 +100,8 @@ def lines_from_lineset(lineset: LineSet) -> tuple[MarketLine, ...]:
     player and point are paired (a doubleheader's two games stay two lines); unknown markets
     and lines without a point are skipped."""
     out: list[MarketLine] = []
-    # (event, book, stat, player, point) -> [first line, market without "_alternate",
-    # over price, under price]
-    pairs: dict[tuple[str | None, str, Stat, str, float], list[Any]] = {}
+    # (event, book, stat, player, point), side, price, (the line, market without "_alternate")
+    quotes: list[tuple[tuple[str | None, str, Stat, str, float], str, float, Any]] = []
     markets: dict[str, tuple[Stat | None, str]] = {}  # this call's market-name lookups
     for line in lineset.lines:
         known = markets.get(line.market)
@@ -119,19 +118,11 @@ def lines_from_lineset(lineset: LineSet) -> tuple[MarketLine, ...]:
         side, price = line.side, line.price
         if side is None or price is None:
             continue
-        side = side.lower()
-        if side == "over":
-            index = 2
-        elif side == "under":
-            index = 3
-        else:
-            continue
+        if side.lower() not in ("over", "under"):
+            continue  # only an Over or an Under opens a pair here
         key = (line.event_id, line.bookmaker, stat, line.player, float(point))
-        slot = pairs.get(key)
-        if slot is None:
-            slot = pairs[key] = [line, known[1], None, None]
-        slot[index] = float(price)
-    for (event, book, stat, player, point), (first, market, over, under) in pairs.items():
+        quotes.append((key, side, float(price), (line, known[1])))
+    for (event, book, stat, player, point), (first, market), over, under in pair_over_under(quotes):
         fmt = first.odds_format.value if first.odds_format is not None else "american"
         out.append(
             MarketLine(

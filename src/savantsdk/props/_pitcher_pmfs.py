@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
+from ._arrays import FloatArray
 from ._distributions import (
     _EARNED_SHARE,
     DEFAULT_EXTRA_OUT_RATE,
@@ -21,12 +22,12 @@ from ._distributions import (
     PITCHER_STATS,
     BattersFaced,
     CountDistribution,
-    FloatArray,
     Stat,
     _check_rates,
     _finalise,
     _stats,
     parse_stat,
+    pmf_rows,
     poisson_binomial_mixture,
 )
 from ._matchup import PACategory
@@ -116,10 +117,7 @@ def pitcher_pmfs(
     if not 0.0 <= extra_out_rate <= 0.2:
         raise PropGenerationError(f"extra_out_rate {extra_out_rate!r} must be in [0, 0.2]")
     n = lr.shape[0]
-    b = np.asarray(bf, dtype=np.float64)
-    counts = np.broadcast_to(b, (n, b.shape[-1])) if b.ndim == 1 else b
-    if counts.shape[0] != n:
-        raise PropGenerationError("bf must have one row per pitcher")
+    counts = pmf_rows(bf, n, "bf must have one row per pitcher")
     wanted = _stats(stats, PITCHER_STATS, "pitcher")
     probs: dict[Stat, FloatArray] = {}
     for st in wanted:

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
 from ..sources import PAOutcome, PlateAppearances
+from ._arrays import BoolArray, FloatArray, IntArray
 from ._matchup import (
     HITTER_STABILIZATION,
     N_OUTCOMES,
@@ -52,9 +53,6 @@ __all__ = (
     "register_rate_model",
 )
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: Pitcher id meaning "the opposing bullpen" in :meth:`FittedRates.matchup_rates`.
 BULLPEN: Final = 0

@@ -49,38 +49,8 @@ from ._parse import (
     to_str,
 )
 
-__all__ = (
-    "Bookmaker",
-    "EventOdds",
-    "FEATURED_MARKETS",
-    "MLB_ALTERNATE_PROP_MARKETS",
-    "MLB_BATTER_PROP_MARKETS",
-    "MLB_LEAGUE_ID",
-    "MLB_PERIOD_MARKETS",
-    "MLB_PITCHER_PROP_MARKETS",
-    "MLB_PLAYER_PROP_MARKETS",
-    "Market",
-    "OddsApiErrorBody",
-    "OddsApiEvent",
-    "OddsFormat",
-    "OddsType",
-    "OddsOutcome",
-    "PrizePicksPlayer",
-    "Projection",
-    "ProjectionBoard",
-    "PropQuote",
-    "Quota",
-    "Sport",
-    "estimate_cost",
-    "infer_odds_format",
-    "parse_event_odds",
-    "parse_events",
-    "parse_odds",
-    "parse_odds_api_error",
-    "parse_projections",
-    "parse_sports",
-    "quota_from_headers",
-)
+# The public names are listed once: ``__all__`` of ``savantsdk.sources.odds_api`` and
+# ``savantsdk.sources.prizepicks``.
 
 PRIZEPICKS: Final = "prizepicks"
 ODDS_API: Final = "odds_api"

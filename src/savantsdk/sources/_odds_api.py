@@ -152,6 +152,13 @@ def _latest_update(events: Sequence[EventOdds]) -> datetime | None:
     return max(stamps) if stamps else None
 
 
+def _markets(markets: Sequence[str] | str) -> tuple[str, ...]:
+    mkts = _names(markets, "markets")
+    if not mkts:
+        raise ConfigurationError("markets must name at least one market", setting="markets")
+    return mkts
+
+
 def _odds_query(
     markets: Sequence[str], regions: Sequence[str], books: Sequence[str], fmt: OddsFormat
 ) -> dict[str, str | None]:
@@ -440,15 +447,14 @@ class OddsApiClient:
         Player props are not served here: use :meth:`event_odds`.
         """
         (sport,) = _names(sport, "sport")
-        mkts = self._featured(markets)
-        regs, books = self._where(regions, bookmakers)
-        fmt = _fmt(odds_format)
+        query, fmt, cost = self._odds_request(
+            "odds", markets, regions, bookmakers, odds_format, featured=True
+        )
         ids = tuple(_event_id(e) for e in event_ids or ())
-        cost = self.estimate("odds", markets=mkts, regions=regs, bookmakers=books or None)
         return await self._fetch(
             f"/v4/sports/{sport}/odds",
             {
-                **_odds_query(mkts, regs, books, fmt),
+                **query,
                 "eventIds": ",".join(ids) or None,
                 "commenceTimeFrom": _iso(commence_time_from, "commence_time_from"),
                 "commenceTimeTo": _iso(commence_time_to, "commence_time_to"),
@@ -479,17 +485,12 @@ class OddsApiClient:
         upstream bills the markets it returns)."""
         (sport,) = _names(sport, "sport")
         event_id = _event_id(event_id)
-        mkts = _names(markets, "markets")
-        if not mkts:
-            raise ConfigurationError("markets must name at least one market", setting="markets")
-        regs, books = self._where(regions, bookmakers)
-        fmt = _fmt(odds_format)
-        cost = self.estimate("event_odds", markets=mkts, regions=regs, bookmakers=books or None)
+        query, fmt, cost = self._odds_request(
+            "event_odds", markets, regions, bookmakers, odds_format, featured=False
+        )
         return await self._fetch(
             f"/v4/sports/{sport}/events/{event_id}/odds",
-            {
-                **_odds_query(mkts, regs, books, fmt),
-            },
+            query,
             type_=EventOdds,
             kind="lines",
             cost=cost,
@@ -515,18 +516,12 @@ class OddsApiClient:
         plans only).  Costs 10 x markets x regions; the snapshot's ``timestamp`` becomes the
         freshness' upstream timestamp.  Snapshots never change: cached as immutable."""
         (sport,) = _names(sport, "sport")
-        mkts = self._featured(markets)
-        regs, books = self._where(regions, bookmakers)
-        fmt = _fmt(odds_format)
-        cost = self.estimate(
-            "historical_odds", markets=mkts, regions=regs, bookmakers=books or None
+        query, fmt, cost = self._odds_request(
+            "historical_odds", markets, regions, bookmakers, odds_format, featured=True
         )
         return await self._fetch(
             f"/v4/historical/sports/{sport}/odds",
-            {
-                "date": _iso(at, "at"),
-                **_odds_query(mkts, regs, books, fmt),
-            },
+            {"date": _iso(at, "at"), **query},
             type_=tuple[EventOdds, ...],
             kind="immutable",
             cost=cost,
@@ -554,20 +549,12 @@ class OddsApiClient:
         Costs at most 10 x markets x regions."""
         (sport,) = _names(sport, "sport")
         event_id = _event_id(event_id)
-        mkts = _names(markets, "markets")
-        if not mkts:
-            raise ConfigurationError("markets must name at least one market", setting="markets")
-        regs, books = self._where(regions, bookmakers)
-        fmt = _fmt(odds_format)
-        cost = self.estimate(
-            "historical_event_odds", markets=mkts, regions=regs, bookmakers=books or None
+        query, fmt, cost = self._odds_request(
+            "historical_event_odds", markets, regions, bookmakers, odds_format, featured=False
         )
         return await self._fetch(
             f"/v4/historical/sports/{sport}/events/{event_id}/odds",
-            {
-                "date": _iso(at, "at"),
-                **_odds_query(mkts, regs, books, fmt),
-            },
+            {"date": _iso(at, "at"), **query},
             type_=EventOdds,
             kind="immutable",
             cost=cost,
@@ -579,11 +566,29 @@ class OddsApiClient:
             lane=Lane.HISTORICAL,
         )
 
+    def _odds_request(
+        self,
+        endpoint: CostEndpoint,
+        markets: Sequence[str] | str,
+        regions: Sequence[str] | str | None,
+        bookmakers: Sequence[str] | str | None,
+        odds_format: OddsFormatArg,
+        *,
+        featured: bool,
+    ) -> tuple[dict[str, str | None], OddsFormat, int]:
+        """The one builder of the four odds endpoints: checked query, format and credit cost.
+
+        ``featured``: the bulk endpoints serve only the featured markets.
+        """
+        mkts = self._featured(markets) if featured else _markets(markets)
+        regs, books = self._where(regions, bookmakers)
+        fmt = _fmt(odds_format)
+        cost = self.estimate(endpoint, markets=mkts, regions=regs, bookmakers=books or None)
+        return _odds_query(mkts, regs, books, fmt), fmt, cost
+
     @staticmethod
     def _featured(markets: Sequence[str] | str) -> tuple[str, ...]:
-        mkts = _names(markets, "markets")
-        if not mkts:
-            raise ConfigurationError("markets must name at least one market", setting="markets")
+        mkts = _markets(markets)
         unsupported = [m for m in mkts if m not in FEATURED_MARKETS]
         if unsupported:
             raise ConfigurationError(

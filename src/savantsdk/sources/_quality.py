@@ -7,7 +7,9 @@
 - :class:`Fetched` pairs a value with its :class:`Freshness`.
 - :class:`QuotaStatus` is what a source knows of its upstream quota (for ``client.health()``).
 - The ``check_*`` validators raise :class:`~savantsdk.exceptions.SourceDecodeError` (never
-  retried: a payload that is not what was asked for will not improve by asking again).
+  retried: a payload that is not what was asked for will not improve by asking again);
+  :func:`check_day_arg`, the one check of a caller's day argument, raises
+  :class:`~savantsdk.exceptions.ConfigurationError`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = (
     "Freshness",
     "QuotaStatus",
     "check_date_in_range",
+    "check_day_arg",
     "check_id",
     "check_required",
     "utc_from_timestamp",
@@ -146,3 +149,15 @@ def check_date_in_range(
             source=source,
             request=request,
         )
+
+
+def check_day_arg(value: object, name: str) -> date:
+    """A caller's day argument as a ``date`` (a ``datetime`` gives its date); anything else
+    raises :class:`~savantsdk.exceptions.ConfigurationError` naming ``name``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise ConfigurationError(
+            f"{name} must be a datetime.date, got {type(value).__name__}", setting=name
+        )
+    return value

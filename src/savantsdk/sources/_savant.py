@@ -43,13 +43,12 @@ from ._leaderboards import (
     parse_percentile_rankings,
 )
 from ._partial import ErrorMode, check_mode
-from ._quality import Fetched, Freshness, utc_from_timestamp
+from ._quality import Fetched, Freshness, check_day_arg, utc_from_timestamp
 from ._savant_results import (
     SAVANT_TEAMS,
     SOURCE,
     PlayerType,
     StatcastResult,
-    _check_day,
     _check_days_failed,
     _check_id_arg,
     _check_team,
@@ -346,8 +345,8 @@ class SavantClient(NoQuotaSource):
     ) -> StatcastResult:
         """The body of :meth:`statcast`; ``raw_sink`` collects the served CSV texts (and then
         cached days are not parsed at all), ``on_raw`` is told of each as it is served."""
-        first = _check_day(start, "start")
-        last = _check_day(end, "end") if end is not None else first
+        first = check_day_arg(start, "start")
+        last = check_day_arg(end, "end") if end is not None else first
         if last < first:
             raise ConfigurationError(f"end {last} is before start {first}", setting="end")
         batter = _check_id_arg(batter, "batter")
@@ -704,15 +703,7 @@ class SavantClient(NoQuotaSource):
     ) -> Fetched[Leaderboard[ExpectedStatsRow]]:
         """``/leaderboard/expected_statistics``: xBA, xSLG, xwOBA per player (``min_pa``:
         minimum PA, or ``"q"`` for qualified)."""
-        params = {
-            "type": _player_type(player_type),
-            "year": str(_year(year)),
-            "position": "",
-            "team": "",
-            "filterType": "pa",
-            "min": str(min_pa),
-            "csv": "true",
-        }
+        params = _board_params(year, player_type, filterType="pa", min=str(min_pa), csv="true")
         return await self._leaderboard(
             "/leaderboard/expected_statistics", params, parse_expected_statistics, year, lane
         )
@@ -726,14 +717,7 @@ class SavantClient(NoQuotaSource):
         lane: Lane = Lane.HISTORICAL,
     ) -> Fetched[Leaderboard[ExitVelocityRow]]:
         """``/leaderboard/statcast``: exit velocity and barrels per player."""
-        params = {
-            "type": _player_type(player_type),
-            "year": str(_year(year)),
-            "position": "",
-            "team": "",
-            "min": str(min_bbe),
-            "csv": "true",
-        }
+        params = _board_params(year, player_type, min=str(min_bbe), csv="true")
         return await self._leaderboard(
             "/leaderboard/statcast", params, parse_exit_velocity_barrels, year, lane
         )
@@ -747,15 +731,22 @@ class SavantClient(NoQuotaSource):
         lane: Lane = Lane.HISTORICAL,
     ) -> Fetched[Leaderboard[PercentileRankingsRow]]:
         """``/leaderboard/percentile-rankings``: percentiles 0-100 (``None`` = not qualified)."""
-        params = {
-            "type": _player_type(player_type),
-            "year": str(_year(year)),
-            "position": "",
-            "team": "",
-            "csv": "true",
-        }
-        if min_pa is not None:
-            params["min"] = str(min_pa)
+        params = _board_params(
+            year, player_type, csv="true", min=None if min_pa is None else str(min_pa)
+        )
         return await self._leaderboard(
             "/leaderboard/percentile-rankings", params, parse_percentile_rankings, year, lane
         )
+
+
+def _board_params(year: int, player_type: PlayerType, **rest: str | None) -> dict[str, str]:
+    """A leaderboard's query: player type, year, every position and team, then ``rest`` in
+    order (``None`` values left out)."""
+    params = {
+        "type": _player_type(player_type),
+        "year": str(_year(year)),
+        "position": "",
+        "team": "",
+    }
+    params.update({k: v for k, v in rest.items() if v is not None})
+    return params

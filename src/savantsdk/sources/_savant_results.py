@@ -5,7 +5,7 @@ the validation of a pulled day.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Final, Literal
 
 import attrs
@@ -99,16 +99,6 @@ def _check_days_failed(mode: ErrorMode, result: StatcastResult) -> None:
         label=date.isoformat,
         span=span,
     )
-
-
-def _check_day(value: object, name: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if not isinstance(value, date):
-        raise ConfigurationError(
-            f"{name} must be a datetime.date, got {type(value).__name__}", setting=name
-        )
-    return value
 
 
 def _check_team(value: object) -> str | None:

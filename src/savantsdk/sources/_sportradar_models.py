@@ -34,21 +34,7 @@ from ._parse import (
     to_datetime,
 )
 
-__all__ = (
-    "SportradarAtBat",
-    "SportradarGame",
-    "SportradarHitting",
-    "SportradarPitch",
-    "SportradarPitching",
-    "SportradarPlayer",
-    "SportradarQuota",
-    "SportradarSchedule",
-    "SportradarTeam",
-    "parse_sportradar_game_summary",
-    "parse_sportradar_play_by_play",
-    "parse_sportradar_schedule",
-    "sportradar_quota_from_headers",
-)
+# The public names are listed once: ``__all__`` of ``savantsdk.sources.sportradar``.
 
 SOURCE: Final = "sportradar"
 

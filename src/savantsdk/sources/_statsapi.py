@@ -36,6 +36,7 @@ from ._quality import (
     Fetched,
     Freshness,
     check_date_in_range,
+    check_day_arg,
     check_id,
     check_required,
     utc_from_timestamp,
@@ -114,16 +115,6 @@ def _arg_id(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ConfigurationError(
             f"{name} must be a positive integer id, got {value!r}", setting=name
-        )
-    return value
-
-
-def _arg_day(value: object, name: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if not isinstance(value, date):
-        raise ConfigurationError(
-            f"{name} must be a datetime.date, got {type(value).__name__}", setting=name
         )
     return value
 
@@ -226,8 +217,8 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         if start is None and game_pk is None:
             raise ConfigurationError("schedule needs a start date or a game_pk", setting="start")
         if start is not None:
-            first = _arg_day(start, "start")
-            last = _arg_day(end, "end") if end is not None else first
+            first = check_day_arg(start, "start")
+            last = check_day_arg(end, "end") if end is not None else first
             if last < first:
                 raise ConfigurationError(f"end {last} is before start {first}", setting="end")
             if last == first:
@@ -591,7 +582,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         none: the boxscore's ``battingOrder``.  Each result says which source served it.
         """
         if isinstance(game, date):
-            day = _arg_day(game, "game")
+            day = check_day_arg(game, "game")
             sched = await self.schedule(day, lane=lane)
             games = sched.value.games
             results: list[GameLineups | None] = [None] * len(games)

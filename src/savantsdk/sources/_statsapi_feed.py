@@ -51,39 +51,7 @@ from ._statsapi_models import (
 )
 from ._statsapi_tables import linescore_columns, linescore_text, plays_columns
 
-__all__ = (
-    "Decisions",
-    "DiffPatch",
-    "FeedMetaData",
-    "FeedTeams",
-    "GameData",
-    "GameDateTime",
-    "GameFeed",
-    "GameInfo",
-    "HitData",
-    "Inning",
-    "Linescore",
-    "LinescoreTeam",
-    "LinescoreTeams",
-    "LiveData",
-    "Matchup",
-    "PitchData",
-    "PitchDetails",
-    "Play",
-    "PlayAbout",
-    "PlayCount",
-    "PlayEvent",
-    "PlayResult",
-    "Plays",
-    "ProbablePitchers",
-    "apply_json_patch",
-    "parse_diff_patch",
-    "parse_game_feed",
-    "parse_linescore",
-    "parse_play_by_play",
-    "parse_timestamps",
-    "validate_feed",
-)
+# The public names are listed once: ``__all__`` of ``savantsdk.sources.statsapi``.
 
 
 # ---------------------------------------------------------------------------------- feed / live

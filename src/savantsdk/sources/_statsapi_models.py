@@ -55,43 +55,7 @@ from ._statsapi_tables import (
     stat_group_columns,
 )
 
-__all__ = (
-    "Boxscore",
-    "BoxscorePlayer",
-    "BoxscoreTeam",
-    "BoxscoreTeams",
-    "CodeDescription",
-    "DisplayName",
-    "GameRef",
-    "GameStatus",
-    "LeagueRecord",
-    "LineupPlayer",
-    "Lineups",
-    "NamedRef",
-    "Person",
-    "People",
-    "PersonRef",
-    "PlayerStats",
-    "Position",
-    "Roster",
-    "RosterEntry",
-    "Schedule",
-    "ScheduleDate",
-    "ScheduleGame",
-    "ScheduleTeam",
-    "ScheduleTeams",
-    "StatGroup",
-    "StatLine",
-    "StatSplit",
-    "Team",
-    "TeamRef",
-    "parse_boxscore",
-    "parse_people",
-    "parse_player_stats",
-    "parse_roster",
-    "parse_schedule",
-    "parse_teams",
-)
+# The public names are listed once: ``__all__`` of ``savantsdk.sources.statsapi``.
 
 SOURCE: Final = "statsapi"
 

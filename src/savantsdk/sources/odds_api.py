@@ -1,9 +1,10 @@
 """The Odds API v4: events, odds, player-prop markets, credits and quota.
 
-Everything a user of this upstream imports, in one place (the same objects as in
-:mod:`savantsdk.sources`)::
+Paid per credit (an ``odds_api`` key in ``ApiKeys``); ``client.odds_api.estimate(...)`` says
+what a call may cost before it is sent.  A saved ``/events/{id}/odds`` body parses offline::
 
-    from savantsdk.sources.odds_api import ...
+    from savantsdk.sources.odds_api import parse_event_odds
+    event = parse_event_odds(body)               # bookmakers -> markets -> outcomes
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """PrizePicks: the projection board (standard, demon and goblin lines).
 
-Everything a user of this upstream imports, in one place (the same objects as in
-:mod:`savantsdk.sources`)::
+No key; ``client.prizepicks.projections()`` online, or a saved board offline (``OddsType``
+tells the three line kinds apart)::
 
-    from savantsdk.sources.prizepicks import ...
+    from savantsdk.sources.prizepicks import parse_projections
+    board = parse_projections(body)              # projections joined to their players
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Baseball Savant: the Statcast search CSV, its plate-appearance form and the leaderboards.
 
-Everything a user of this upstream imports, in one place (the same objects as in
-:mod:`savantsdk.sources`)::
+No key needed; online through ``client.savant``, offline from a saved export (the objects
+are the ones :mod:`savantsdk.sources` re-exports)::
 
-    from savantsdk.sources.savant import ...
+    from savantsdk.sources.savant import parse_statcast_csv
+    table = parse_statcast_csv(csv_bytes)        # one column per Statcast field, typed
 """
 
 from __future__ import annotations

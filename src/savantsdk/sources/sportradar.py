@@ -1,9 +1,10 @@
 """SportRadar MLB: schedule, game summary, play-by-play and quota headers.
 
-Everything a user of this upstream imports, in one place (the same objects as in
-:mod:`savantsdk.sources`)::
+Needs a ``sportradar`` key in ``ApiKeys``; ``client.sportradar`` serves the calls, and a
+saved daily schedule parses offline::
 
-    from savantsdk.sources.sportradar import ...
+    from savantsdk.sources.sportradar import parse_sportradar_schedule
+    games = parse_sportradar_schedule(body).games
 """
 
 from __future__ import annotations

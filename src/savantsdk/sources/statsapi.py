@@ -1,10 +1,11 @@
 """The MLB Stats API: schedule, live feeds, boxscores, linescores, people, stats, rosters,
 teams and lineups; season stats, standings, league leaders and game content.
 
-Everything a user of this upstream imports, in one place (the same objects as in
-:mod:`savantsdk.sources`)::
+Free and keyless; ``client.statsapi`` fetches, and every model also parses from saved
+bytes (snake_case names of the upstream's camelCase keys)::
 
-    from savantsdk.sources.statsapi import ...
+    from savantsdk.sources.statsapi import parse_boxscore
+    home = parse_boxscore(body).teams.home       # players by id, with their game stats
 """
 
 from __future__ import annotations

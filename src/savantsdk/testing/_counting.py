@@ -7,7 +7,7 @@ from these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from ._world import PlateAppearance
@@ -91,14 +91,25 @@ def _out_kind(pa: PlateAppearance) -> str | None:
     return None
 
 
-def batting_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
-    """Per-batter counting stats (Stats API ``stats.batting`` keys) from the PAs."""
+def _zeroed_lines(
+    keys: tuple[str, ...],
+) -> tuple[dict[int, dict[str, int]], Callable[[int], dict[str, int]]]:
+    """Per-player counters and ``line(pid)``, which opens a player's all-zero line on first use
+    (so the players come out in first-seen order)."""
     lines: dict[int, dict[str, int]] = {}
 
     def line(pid: int) -> dict[str, int]:
-        if pid not in lines:
-            lines[pid] = dict.fromkeys(BATTING_KEYS, 0)
-        return lines[pid]
+        got = lines.get(pid)
+        if got is None:
+            got = lines[pid] = dict.fromkeys(keys, 0)
+        return got
+
+    return lines, line
+
+
+def batting_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
+    """Per-batter counting stats (Stats API ``stats.batting`` keys) from the PAs."""
+    lines, line = _zeroed_lines(BATTING_KEYS)
 
     for pa in pas:
         b = line(pa.batter)
@@ -128,12 +139,7 @@ def batting_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
 
 def pitching_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
     """Per-pitcher counting stats (Stats API ``stats.pitching`` keys) from the PAs."""
-    lines: dict[int, dict[str, int]] = {}
-
-    def line(pid: int) -> dict[str, int]:
-        if pid not in lines:
-            lines[pid] = dict.fromkeys(PITCHING_KEYS, 0)
-        return lines[pid]
+    lines, line = _zeroed_lines(PITCHING_KEYS)
 
     for pa in pas:
         p = line(pa.pitcher)

@@ -125,49 +125,33 @@ class SimulatedLeague:
                     self.season - rng.randint(22, 36), rng.randint(1, 12), rng.randint(1, 28)
                 )
                 if i < 13:
-                    pos = _ROSTER_POSITIONS[i]
+                    pos, role, bf = _ROSTER_POSITIONS[i], "POS", 0.0
                     bats = rng.choices("RLS", weights=(55, 35, 10))[0]
                     throws = "R" if pos in {"C", "2B", "3B", "SS"} else rng.choice("RRL")
                     rates = _draw_rates(rng, _BATTER_SPREAD)
-                    players.append(
-                        Player(
-                            pid,
-                            first,
-                            last,
-                            suffix,
-                            tid,
-                            pos,
-                            "POS",
-                            bats,
-                            throws,
-                            str(jerseys[i]),
-                            birth,
-                            rates,
-                        )
-                    )
                 else:
-                    role = "SP" if i < 18 else "RP"
+                    pos, role = "P", "SP" if i < 18 else "RP"
                     throws = rng.choice("RRL")
                     bats = throws if rng.random() < 0.8 else "R"
                     rates = _draw_rates(rng, _PITCHER_SPREAD)
                     bf = min(28.0, max(17.0, rng.gauss(23.0, 2.2))) if role == "SP" else 4.5
-                    players.append(
-                        Player(
-                            pid,
-                            first,
-                            last,
-                            suffix,
-                            tid,
-                            "P",
-                            role,
-                            bats,
-                            throws,
-                            str(jerseys[i]),
-                            birth,
-                            rates,
-                            bf,
-                        )
+                players.append(
+                    Player(
+                        pid,
+                        first,
+                        last,
+                        suffix,
+                        tid,
+                        pos,
+                        role,
+                        bats,
+                        throws,
+                        str(jerseys[i]),
+                        birth,
+                        rates,
+                        bf,
                     )
+                )
             teams.append(Team(tid, abbrev, loc, name, lg, div, tuple(players)))
         return _calibrate(teams)
 

@@ -1,15 +1,14 @@
-"""The fake's 118-column Statcast layout and the parser's column kinds cannot drift apart.
+"""The fake's 118-column Statcast layout is the parser's: one list, in wire order, with kinds.
 
-The parser (``sources/_statcast_csv.py``) knows columns by kind, as unordered sets, and parses
-by header name; the fake needs the wire ORDER, which only it holds.  So the fake keeps its
-ordered tuple and this test ties the two together instead of a copy in each.
+The parser (``sources/_statcast_csv.py``) holds ``STATCAST_LAYOUT`` (name and kind per column,
+in the export's order) and parses by header name; the fake writes that order.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from savantsdk.sources._statcast_csv import REQUIRED_COLUMNS, column_kind
+from savantsdk.sources._statcast_csv import REQUIRED_COLUMNS, STATCAST_LAYOUT, column_kind
 from savantsdk.testing._payloads import STATCAST_COLUMNS, STATCAST_HEADER
 
 
@@ -19,4 +18,7 @@ def test_every_fake_column_has_a_declared_parser_kind() -> None:
     assert kinds[None] == 0
     assert kinds == {"float": 49, "int": 47, "str": 21, "date": 1}
     assert set(REQUIRED_COLUMNS) <= set(STATCAST_COLUMNS)
+    assert tuple(name for name, _ in STATCAST_LAYOUT) == STATCAST_COLUMNS
+    assert column_kind("pitcher_1") == column_kind("fielder_2_1") == "int"  # older exports
+    assert column_kind("not_a_statcast_column") is None
     assert STATCAST_HEADER.startswith('"pitch_type","game_date","release_speed"')

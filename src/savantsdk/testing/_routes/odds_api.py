@@ -159,16 +159,30 @@ class OddsApiRoutes(FakeState):
             games = [g for g in games if _p.event_id(self.league, g) in wanted]
         return games
 
+    def _priced_call(self, request: Request) -> int | Response:
+        """The checks of a billed odds call: key, sport, then the region count (or the error)."""
+        if (err := self._odds_auth(request) or self._sport_check(request)) is not None:
+            return err
+        return self._regions(request)
+
+    def _charge_or_refuse(self, cost: int) -> Response | None:
+        """Charge ``cost`` credits; the upstream's 401 when the account is out of them."""
+        if self._charge(cost):
+            return None
+        return self._odds_error(
+            401,
+            "OUT_OF_USAGE_CREDITS",
+            "Usage quota has been reached. See usage plans at https://the-odds-api.com",
+        )
+
     def _markets(self, request: Request) -> list[str]:
         raw = request.query_params.get("markets") or "h2h"
         return list(dict.fromkeys(m.strip() for m in raw.split(",") if m.strip()))
 
     async def _odds_bulk(self, request: Request) -> Response:
-        if (err := self._odds_auth(request) or self._sport_check(request)) is not None:
-            return err
-        regions = self._regions(request)
+        regions = self._priced_call(request)
         if not isinstance(regions, int):
-            return regions
+            return regions  # the key, sport or regions were refused
         markets = self._markets(request)
         bad = [m for m in markets if m not in _p.FEATURED_MARKETS]
         if bad:
@@ -180,22 +194,16 @@ class OddsApiRoutes(FakeState):
         if request.path_params["sport"] != "baseball_mlb":
             games = []
         cost = len(markets) * regions if games else 0
-        if not self._charge(cost):
-            return self._odds_error(
-                401,
-                "OUT_OF_USAGE_CREDITS",
-                "Usage quota has been reached. See usage plans at https://the-odds-api.com",
-            )
+        if (refused := self._charge_or_refuse(cost)) is not None:
+            return refused
         now = self.now()
         body = [_p.bulk_odds_event(self.league, g, markets, fmt, now) for g in games]
         return _json(body, headers=self._quota_headers(cost))
 
     async def _odds_event(self, request: Request) -> Response:
-        if (err := self._odds_auth(request) or self._sport_check(request)) is not None:
-            return err
-        regions = self._regions(request)
+        regions = self._priced_call(request)
         if not isinstance(regions, int):
-            return regions
+            return regions  # the key, sport or regions were refused
         event = request.path_params["event_id"]
         game = next((g for g in self._open_games() if _p.event_id(self.league, g) == event), None)
         if game is None:
@@ -220,10 +228,6 @@ class OddsApiRoutes(FakeState):
         cost = (n_props + len({m for m in featured if m in {"h2h", "spreads", "totals"}})) * (
             regions
         )
-        if not self._charge(cost):
-            return self._odds_error(
-                401,
-                "OUT_OF_USAGE_CREDITS",
-                "Usage quota has been reached. See usage plans at https://the-odds-api.com",
-            )
+        if (refused := self._charge_or_refuse(cost)) is not None:
+            return refused
         return _json(body, headers=self._quota_headers(cost))

@@ -28,13 +28,17 @@ class StatsApiRoutes(FakeState):
     def _state_json(
         self,
         kind: str,
-        game: Game,
-        at: datetime,
+        request: Request,
         render: Callable[[SimulatedLeague, GameState, datetime], Any],
     ) -> Response:
-        """Render (or reuse) a game-state payload: it depends only on the PAs done so far."""
+        """The game of ``request`` (404 if unknown) rendered as of its ``timecode`` (or reused:
+        the payload depends only on the PAs done so far)."""
         from starlette.responses import Response
 
+        game = self._game(request)
+        if game is None:
+            return self._not_found()
+        at = self._as_of(request)
         state = self.league.state(game.game_pk, at)
         if state.status == "Preview":  # depends on `at` (lineups posted, timestamps)
             return _json(render(self.league, state, at))
@@ -89,11 +93,7 @@ class StatsApiRoutes(FakeState):
         return self.league.game_by_pk.get(int(request.path_params["pk"]))
 
     async def _feed(self, request: Request) -> Response:
-        game = self._game(request)
-        if game is None:
-            return self._not_found()
-        at = self._as_of(request)
-        return self._state_json("feed", game, at, _p.feed_json)
+        return self._state_json("feed", request, _p.feed_json)
 
     async def _timestamps(self, request: Request) -> Response:
         game = self._game(request)
@@ -123,11 +123,7 @@ class StatsApiRoutes(FakeState):
         return _json([{"diff": _p.json_diff(old, new)}])
 
     async def _boxscore(self, request: Request) -> Response:
-        game = self._game(request)
-        if game is None:
-            return self._not_found()
-        at = self._as_of(request)
-        return self._state_json("box", game, at, _p.boxscore_json)
+        return self._state_json("box", request, _p.boxscore_json)
 
     async def _people(self, request: Request) -> Response:
         ids = [
