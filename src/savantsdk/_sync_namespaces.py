@@ -1227,6 +1227,7 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
         progress: bool | None = None,
         include_model_lines: bool = True,
         allow_other_day_lines: bool = False,
+        slate_wait_s: float | None = None,
     ) -> PropSet:
         """Props for every starting batter and probable starter of ``date``.
 
@@ -1235,8 +1236,10 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
         props priced against a market line; ``allow_other_day_lines``: see
         :func:`~savantsdk.props.generate` (lines of another day are refused by default).
         ``on_progress(done, total)`` follows the Statcast history pull and ``progress`` shows a
-        bar for it (``None``: only in a terminal or notebook).  The last run's
-        :class:`OnlineReport` is in ``last_report``.
+        bar for it (``None``: only in a terminal or notebook).  ``slate_wait_s``: how long to
+        keep asking for a schedule that fails transiently with no cached copy (default: the
+        client's, 45 s; 0 raises at once).  The last run's :class:`OnlineReport` is in
+        ``last_report``.
         """
         return self._portal.call(
             functools.partial(
@@ -1254,6 +1257,7 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
                 progress=progress,
                 include_model_lines=include_model_lines,
                 allow_other_day_lines=allow_other_day_lines,
+                slate_wait_s=slate_wait_s,
             )
         )
 

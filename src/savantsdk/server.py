@@ -169,7 +169,8 @@ class _Service:
             return _error(exc, 400)
         client = self._client()
         try:
-            props = await client.props.generate(**kwargs)
+            # a request waits for no outage: 503 + Retry-After says when to ask again
+            props = await client.props.generate(**kwargs, slate_wait_s=0)
         except ConfigurationError as exc:
             return _error(exc, 400)
         except PropGenerationError as exc:

@@ -198,11 +198,50 @@ async def test_every_history_day_failing_raises_instead_of_pricing_nothing(
 
 
 async def test_schedule_failure_raises_the_typed_error(fake: FakeUpstream) -> None:
+    """No schedule and no cached copy: asked again every second for slate_wait_s, then the
+    last typed error."""
     fake.faults("statsapi", "/api/v1/schedule", server_error=1.0)
     async with make_client(fake, retry=NO_RETRY) as client:
+        t0 = anyio.current_time()
         with pytest.raises(SourceServerError) as info:
-            await client.props.generate(slate_day(fake), history_days=HISTORY_DAYS, lines=False)
+            await client.props.generate(
+                slate_day(fake), history_days=HISTORY_DAYS, lines=False, slate_wait_s=2
+            )
+        waited = anyio.current_time() - t0
     assert info.value.source == "statsapi"
+    assert fake.count("statsapi", "/api/v1/schedule") == 3  # at once, after 1 s, after 2 s
+    assert 2.0 <= waited < 10
+
+
+async def test_a_schedule_that_comes_back_within_the_wait_prices_the_slate(
+    fake: FakeUpstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold start in an outage (no copy to stand in): the run waits for the schedule
+    instead of losing the slate, and says it waited."""
+    day = slate_day(fake)
+    async with make_client(fake, retry=NO_RETRY) as client:
+        statsapi = client.statsapi
+        real = statsapi.schedule
+        calls = 0
+
+        async def flaky(self: object, *args: object, **kwargs: object) -> object:
+            nonlocal calls
+            calls += 1
+            if calls <= 2:
+                raise SourceServerError(
+                    "HTTP 503: Service Unavailable", source="statsapi", status_code=503
+                )
+            return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(type(statsapi), "schedule", flaky)
+        with pytest.warns(PartialResultWarning, match="waited 2 s for the schedule"):
+            await client.props.generate(day, history_days=HISTORY_DAYS, lines=False)
+        report = client.props.last_report
+    assert report is not None
+    assert len(report.games_priced) == len(list(fake.league.games_on(day)))
+    assert report.input_errors["schedule"] == (
+        "waited 2 s for the schedule (SourceServerError: [statsapi] HTTP 503: Service Unavailable)"
+    )
 
 
 def test_blocking_client_generates_the_same_props(server: FakeUpstream) -> None:

@@ -38,8 +38,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import anyio
 import attrs
 
+from .._http import is_retryable
 from .._progress import progress_bar
 from ..exceptions import (
+    CircuitOpenError,
     ConfigurationError,
     PartialResultWarning,
     SavantError,
@@ -62,12 +64,13 @@ from ._slate import Slate
 
 if TYPE_CHECKING:
     from ..sources import (
+        Fetched,
         Freshness,
-        GameLineups,
         LineSet,
         MarketLines,
         PlayerLine,
         SavantClient,
+        Schedule,
         StatsApiClient,
     )
     from ._generate import PropSet
@@ -78,6 +81,9 @@ __all__ = ("OnlineReport", "PropsClient", "lines_from_lineset")
 log = logging.getLogger("savantsdk")
 
 DEFAULT_HISTORY_DAYS = 45
+#: How long ``generate`` keeps asking for a schedule that fails transiently with no cached
+#: copy to stand in (past a breaker's 30 s reset, so its probe gets a chance).
+DEFAULT_SLATE_WAIT_S = 45.0
 _HISTORY_MEMO = 4
 
 
@@ -166,15 +172,24 @@ class PropsClient:
 
     ``history_days``: how many days of Statcast before the date the rate model is fitted on
     (default 45; the backtest in docs/model.md uses everything since opening day).
+    ``slate_wait_s``: how long a run keeps asking for a schedule that fails transiently when
+    no cached copy can stand in (default 45 s; 0 fails at once).
     """
 
     #: What the last ``generate()`` used and had to leave out (None before the first).
     last_report: OnlineReport | None
 
-    def __init__(self, client: PropsContext, *, history_days: int = DEFAULT_HISTORY_DAYS) -> None:
+    def __init__(
+        self,
+        client: PropsContext,
+        *,
+        history_days: int = DEFAULT_HISTORY_DAYS,
+        slate_wait_s: float = DEFAULT_SLATE_WAIT_S,
+    ) -> None:
         _check_days(history_days)
         self._client = client
         self._history_days = history_days
+        self._slate_wait_s = _check_wait(slate_wait_s)
         self.last_report = None
         # (start, end) -> ingested history, kept only when every day was complete and settled
         # (immutable upstream), so a second cycle for the same date skips the re-ingest.
@@ -308,26 +323,56 @@ class PropsClient:
         """The date's slate from the Stats API (see the module docs for projected lineups)."""
         return self._build_slate(date, await self._slate_inputs(date), history)
 
-    async def _slate_inputs(self, date: dt.date) -> SlateInputs:
+    async def _slate_inputs(self, date: dt.date, wait_s: float | None = None) -> SlateInputs:
         statsapi = self._client.statsapi
-
-        async def lineups() -> dict[int, GameLineups]:
-            return {gl.game_pk: gl for gl in await statsapi.lineups(date)}
-
+        waits: list[str] = []
+        budget = self._slate_wait_s if wait_s is None else _check_wait(wait_s)
         got = await _gather(
-            {
-                "schedule": lambda: statsapi.schedule(date),
-                "lineups": lineups,
-                "teams": self._team_codes,
-            }
+            {"schedule": lambda: self._schedule(date, waits, budget), "teams": self._team_codes}
         )
         _raise_first(got)
         codes, team_error = got["teams"]
         errors = {"teams": team_error} if team_error else {}
         schedule_stale = _stale_note(got["schedule"].freshness)
-        if schedule_stale:
-            errors["schedule"] = schedule_stale
-        return SlateInputs(got["schedule"].value, got["lineups"], codes, errors)
+        if schedule_stale or waits:
+            errors["schedule"] = "; ".join(filter(None, [*waits, schedule_stale]))
+        # after the schedule, so its (cached) copy serves the lineups call too
+        try:
+            lineups = {gl.game_pk: gl for gl in await statsapi.lineups(date)}
+        except SavantError as exc:  # every team then gets a projected lineup
+            lineups = {}
+            errors["lineups"] = f"{describe_error(exc)} (lineups projected from the history)"
+        return SlateInputs(got["schedule"].value, lineups, codes, errors)
+
+    async def _schedule(
+        self, date: dt.date, waits: list[str], budget_s: float
+    ) -> Fetched[Schedule]:
+        """The date's schedule: the one input without which nothing can be priced.  When it
+        fails transiently and no cached copy can stand in (a cold start in an outage, or a
+        breaker opened by one), it is asked again every second for up to ``slate_wait_s``
+        (long enough for an open breaker's probe); the wait is reported."""
+        statsapi = self._client.statsapi
+        waited = 0
+        while True:
+            try:
+                return await statsapi.schedule(date)
+            except SavantError as exc:
+                if not (is_retryable(exc) or isinstance(exc, CircuitOpenError)):
+                    raise
+                if waited + 1 > budget_s:
+                    raise  # the last error, typed; the wait was logged
+                if not waited:
+                    log.warning(
+                        "savantsdk props: no schedule for %s (%s); asking again for up to %g s",
+                        date,
+                        describe_error(exc),
+                        budget_s,
+                    )
+                await anyio.sleep(1.0)
+                waited += 1
+                if not waits:
+                    waits.append("")
+                waits[0] = f"waited {waited} s for the schedule ({describe_error(exc)})"
 
     def _build_slate(
         self,
@@ -400,6 +445,7 @@ class PropsClient:
         progress: bool | None = None,
         include_model_lines: bool = True,
         allow_other_day_lines: bool = False,
+        slate_wait_s: float | None = None,
     ) -> PropSet:
         """Props for every starting batter and probable starter of ``date``.
 
@@ -408,8 +454,10 @@ class PropsClient:
         props priced against a market line; ``allow_other_day_lines``: see
         :func:`~savantsdk.props.generate` (lines of another day are refused by default).
         ``on_progress(done, total)`` follows the Statcast history pull and ``progress`` shows a
-        bar for it (``None``: only in a terminal or notebook).  The last run's
-        :class:`OnlineReport` is in ``last_report``.
+        bar for it (``None``: only in a terminal or notebook).  ``slate_wait_s``: how long to
+        keep asking for a schedule that fails transiently with no cached copy (default: the
+        client's, 45 s; 0 raises at once).  The last run's :class:`OnlineReport` is in
+        ``last_report``.
         """
         _check_date(date)
         # The three pulls overlap.  A fourth task warms the people cache for the players'
@@ -437,7 +485,7 @@ class PropsClient:
 
         async def pull_slate() -> SlateInputs:
             try:
-                inputs.append(await self._slate_inputs(date))
+                inputs.append(await self._slate_inputs(date, slate_wait_s))
                 return inputs[0]
             finally:
                 slate_done.set()
@@ -641,6 +689,15 @@ def _check_date(value: object) -> None:
         raise ConfigurationError(
             f"date must be a datetime.date, got {type(value).__name__}", setting="date"
         )
+
+
+def _check_wait(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 600:
+        raise ConfigurationError(
+            f"slate_wait_s must be a number of seconds in 0..600, got {value!r}",
+            setting="slate_wait_s",
+        )
+    return float(value)
 
 
 def _check_days(value: object) -> int:
