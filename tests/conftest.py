@@ -32,7 +32,9 @@ def _missing(what: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _own_disk_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _own_disk_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """A fresh disk cache directory per test: no test reads what another one cached."""
     monkeypatch.setenv("SAVANTSDK_CACHE_DIR", str(tmp_path_factory.mktemp("disk-cache")))
 

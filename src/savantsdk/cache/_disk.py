@@ -48,6 +48,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
+from urllib.parse import unquote
 
 import anyio.to_thread
 import attrs
@@ -158,11 +159,19 @@ def default_cache_dir() -> Path:
 
 
 def data_class(key: str) -> str:
-    """The data class of a key: its first two parts after ``<namespace>:v<n>``."""
+    """The data class of a key: its first two parts after ``<namespace>:v<n>``, with ids in
+    a path part replaced by ``*`` (``odds_api:/v4/sports/baseball_mlb/events/*/odds``)."""
     parts = key.split(":", 4)
-    if len(parts) >= 4 and parts[1][:1] == "v":
-        return f"{parts[2]}:{parts[3]}"
-    return parts[0] if len(parts) > 1 else "other"
+    if len(parts) < 4 or parts[1][:1] != "v":
+        return parts[0] if len(parts) > 1 else "other"
+    second = parts[3]
+    if "%2F" in second:
+        segments = unquote(second).split("/")
+        second = "/".join(
+            "*" if seg.isdigit() or (len(seg) >= 16 and seg.isalnum()) else seg
+            for seg in segments
+        )
+    return f"{parts[2]}:{second}"[:80]
 
 
 @attrs.frozen(kw_only=True)
@@ -421,7 +430,9 @@ class DiskCache(BackendContext):
                 except OSError:
                     src.unlink(missing_ok=True)
         self._metrics.corrupt += 1
-        logger.warning("cache: %s is unreadable (%s); moved aside, starting empty", self._path, reason)
+        logger.warning(
+            "cache: %s is unreadable (%s); moved aside, starting empty", self._path, reason
+        )
 
     def _refresh_totals(self, conn: sqlite3.Connection) -> None:
         rows = dict(conn.execute("SELECT name, value FROM meta").fetchall())
@@ -631,7 +642,9 @@ class DiskCache(BackendContext):
             size = len(value) + len(key.encode())
             if size > self._max_bytes:
                 continue
-            rows.append((key, value, size, zlib.crc32(value), expires_at, now, now, data_class(key)))
+            rows.append(
+                (key, value, size, zlib.crc32(value), expires_at, now, now, data_class(key))
+            )
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute("BEGIN IMMEDIATE")
