@@ -476,9 +476,8 @@ def _run_cache(args: argparse.Namespace) -> int:
     if info.degraded:
         print(f"degraded    {info.degraded}")
     if info.classes:
-        print(
-            f"\n{'data class':<28}{'entries':>9}{'bytes':>14}{'hits':>9}{'misses':>9}{'hit rate':>10}"
-        )
+        head = f"{'data class':<28}{'entries':>9}{'bytes':>14}{'hits':>9}{'misses':>9}"
+        print(f"\n{head}{'hit rate':>10}")
         for c in info.classes:
             rate = "-" if c.hit_rate is None else f"{c.hit_rate:.0%}"
             print(

@@ -71,7 +71,8 @@ def test_a_second_process_rereads_a_cached_week_with_no_upstream_request(tmp_pat
         second = _read_week(fake.base_urls, start, end, tmp_path)  # a restarted kernel
         assert fake.count() == 0
     assert second["rows"] == first["rows"]
-    assert isinstance(first["rows"], int) and first["rows"] > 1000
+    assert isinstance(first["rows"], int)
+    assert first["rows"] > 1000
     assert second["days"] == first["days"] == 7
     assert second["cached_days"] == 7
     assert second["pitches"] == first["pitches"]
@@ -129,7 +130,8 @@ def test_demo_with_a_disk_cache_twice_makes_no_request_the_second_time(
 
     assert main(["cache", "info", "--cache-dir", str(tmp_path)]) == 0
     text = capsys.readouterr().out
-    assert "savant:statcast" in text and "hit rate" in text
+    assert "savant:statcast" in text
+    assert "hit rate" in text
 
     assert main(["cache", "clear", "--cache-dir", str(tmp_path)]) == 0
     assert f"deleted {info['entries']} entries" in capsys.readouterr().out

@@ -37,6 +37,7 @@ run as a batch per wake-up).  Other anyio backends use ``anyio.to_thread.run_syn
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import queue
@@ -125,6 +126,9 @@ END;
 CREATE TRIGGER IF NOT EXISTS entries_upd AFTER UPDATE OF size ON entries BEGIN
     UPDATE meta SET value = value - OLD.size + NEW.size WHERE name = 'bytes';
 END;
+CREATE TRIGGER IF NOT EXISTS entries_rewrite AFTER UPDATE OF value ON entries BEGIN
+    DELETE FROM tags WHERE key = OLD.key;
+END;
 CREATE TRIGGER IF NOT EXISTS entries_del AFTER DELETE ON entries BEGIN
     UPDATE meta SET value = value - OLD.size WHERE name = 'bytes';
     UPDATE meta SET value = value - 1 WHERE name = 'entries';
@@ -138,6 +142,7 @@ _UPSERT: Final = (
     "size = excluded.size, crc = excluded.crc, expires_at = excluded.expires_at, "
     "stored_at = excluded.stored_at, accessed_at = excluded.accessed_at"
 )
+_GET_ONE: Final = "SELECT value, crc, expires_at FROM entries WHERE key = ?"
 # Least recently read first, until the running total covers the excess.
 _EVICT: Final = (
     "DELETE FROM entries WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, size, "
@@ -168,8 +173,7 @@ def data_class(key: str) -> str:
     if "%2F" in second:
         segments = unquote(second).split("/")
         second = "/".join(
-            "*" if seg.isdigit() or (len(seg) >= 16 and seg.isalnum()) else seg
-            for seg in segments
+            "*" if seg.isdigit() or (len(seg) >= 16 and seg.isalnum()) else seg for seg in segments
         )
     return f"{parts[2]}:{second}"[:80]
 
@@ -205,15 +209,13 @@ class DiskCacheInfo:
     classes: tuple[DiskClassInfo, ...]
 
 
-class _Degrade(Exception):
+class _DegradeError(Exception):
     """Internal: the directory cannot hold the cache; switch to memory."""
 
 
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
     text = str(exc).lower()
-    return isinstance(exc, sqlite3.DatabaseError) and (
-        "not a database" in text or "malformed" in text or "corrupt" in text
-    )
+    return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
 def _is_busy(exc: sqlite3.DatabaseError) -> bool:
@@ -289,10 +291,8 @@ class _Worker:
                     result, ok = exc, False
                 done.setdefault(loop, []).append((future, ok, result))
             for loop, results in done.items():
-                try:
+                with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
                     loop.call_soon_threadsafe(_deliver, results)
-                except RuntimeError:  # that loop is closed: nobody waits any more
-                    pass
             if stop:
                 return
 
@@ -384,14 +384,14 @@ class DiskCache(BackendContext):
             if _is_busy(exc):
                 raise  # another process holds the write lock: fail open, try again later
             if not _is_corrupt(exc):
-                raise _Degrade(f"{type(exc).__name__}: {exc}") from exc
+                raise _DegradeError(f"{type(exc).__name__}: {exc}") from exc
             self._quarantine_file(str(exc))
             try:
                 conn = self._connect()
             except (sqlite3.Error, OSError) as again:
-                raise _Degrade(f"{type(again).__name__}: {again}") from again
+                raise _DegradeError(f"{type(again).__name__}: {again}") from again
         except OSError as exc:
-            raise _Degrade(f"{type(exc).__name__}: {exc}") from exc
+            raise _DegradeError(f"{type(exc).__name__}: {exc}") from exc
         self._conn = conn
         self._refresh_totals(conn)
         return conn
@@ -405,7 +405,7 @@ class DiskCache(BackendContext):
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # only takes on a new file
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode is None or str(mode[0]).lower() != "wal":
-                raise _Degrade(f"WAL journal unavailable ({mode})")
+                raise _DegradeError(f"WAL journal unavailable ({mode})")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
         except BaseException:
@@ -416,10 +416,8 @@ class DiskCache(BackendContext):
     def _quarantine_file(self, reason: str) -> None:
         """Move an unreadable file (and its WAL) aside; a fresh one replaces it."""
         if self._conn is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
-            except sqlite3.Error:
-                pass
             self._conn = None
         stamp = time.strftime("%Y%m%dT%H%M%S")
         for suffix in ("", "-wal", "-shm"):
@@ -447,15 +445,13 @@ class DiskCache(BackendContext):
                 return op(conn)
             except sqlite3.DatabaseError as exc:
                 if conn.in_transaction:
-                    try:
+                    with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
                 if _is_corrupt(exc) and attempt == 0:
                     self._quarantine_file(str(exc))
                     continue
                 if write and _is_unwritable(exc):
-                    raise _Degrade(f"{type(exc).__name__}: {exc}") from exc
+                    raise _DegradeError(f"{type(exc).__name__}: {exc}") from exc
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -472,22 +468,21 @@ class DiskCache(BackendContext):
             logger.warning("cache: disk cache at %s unusable (%s); using memory", self._dir, reason)
         if not self._warned:
             self._warned = True
-            try:
+            # warnings turned into errors (-W error) still never fail a call
+            with contextlib.suppress(Warning):
                 warnings.warn(
                     f"the disk cache at {self._dir} cannot be used ({reason}); caching in "
                     "memory for the rest of this process",
                     CacheDegradedWarning,
                     stacklevel=4,
                 )
-            except Warning:  # warnings turned into errors: still never a failed call
-                pass
         return self._fallback
 
     async def _call(self, fn: Callable[..., T], *args: Any, write: bool) -> T | None:
         """Run ``fn`` in the worker; None when it failed (counted) or the disk degraded."""
         try:
             return await self._worker.call(fn, *args)
-        except _Degrade as exc:
+        except _DegradeError as exc:
             self._degrade(str(exc))
         except (sqlite3.Error, OSError) as exc:  # busy past the timeout, ...: fail open
             self._metrics.errors += 1
@@ -521,9 +516,14 @@ class DiskCache(BackendContext):
 
     def _get_sync(self, keys: list[str]) -> list[bytes | None]:
         now = self._clock.time()
-        rows: dict[str, tuple[bytes, int, float | None]] = {}
+        rows: dict[str, tuple[object, int, float | None]] = {}
 
         def read(conn: sqlite3.Connection) -> None:
+            if len(keys) == 1:  # the common case: one statement, one row
+                row = conn.execute(_GET_ONE, keys).fetchone()
+                if row is not None:
+                    rows[keys[0]] = row
+                return
             for i in range(0, len(keys), _BATCH):
                 chunk = keys[i : i + _BATCH]
                 marks = ",".join("?" * len(chunk))
@@ -568,10 +568,9 @@ class DiskCache(BackendContext):
                     len(corrupt),
                     "y" if len(corrupt) == 1 else "ies",
                 )
-            try:
+            # a read still answers if this fails; the next write tries again
+            with contextlib.suppress(_DegradeError, sqlite3.Error):
                 self._run(lambda c: self._maintain(c, expired, corrupt, now), write=True)
-            except (_Degrade, sqlite3.Error):
-                pass  # a read still answers; the next write will try again
         return out
 
     def _maintain(
@@ -648,8 +647,7 @@ class DiskCache(BackendContext):
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(_UPSERT, rows)
-            conn.executemany("DELETE FROM tags WHERE key = ?", [(r[0],) for r in rows])
+            conn.executemany(_UPSERT, rows)  # an overwrite drops the old tags (trigger)
             if tags:
                 conn.executemany(
                     "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)",
