@@ -35,7 +35,9 @@ supporting figures).  What is measured, exactly:
   decode included), ``diskcache_to_thread_get_hit_ops_per_s`` (diskcache through
   ``anyio.to_thread.run_sync``, what an async caller must do to keep its loop free),
   ``disk_get_hit_concurrent_ops_per_s`` (64 tasks reading at once: the worker thread answers
-  queued gets in batches) and ``diskcache_set_ops_per_s``.
+  queued gets in batches), ``diskcache_set_ops_per_s``, and ``disk_hop_us``: the mean cost of
+  one small get through the cache's worker thread, ``loop.run_in_executor`` and
+  ``anyio.to_thread.run_sync`` (why the worker thread).
 * ``disk_reopen_season_s``: the 2024 Statcast days of ``../shared/data/statcast/2024`` are
   pulled once through ``AsyncClient.savant.statcast`` (an in-process transport serving the
   files) into a ``disk`` cache; then a fresh process builds a client on that directory (a
@@ -417,6 +419,7 @@ async def bench_disk(quick: bool, details: dict[str, Any]) -> dict[str, Any]:
                 for i in range(64):
                     tg.start_soon(reader, keys[i::64])
             concurrent = max(concurrent, rounds * N_KEYS / (time.perf_counter() - started))
+        details["disk_hop_us"] = await _hops(disk, keys, rounds)
         assert disk.stats().errors == 0
         assert disk.degraded is None
         await disk.aclose()
@@ -430,6 +433,34 @@ async def bench_disk(quick: bool, details: dict[str, Any]) -> dict[str, Any]:
         "diskcache_get_hit_ops_per_s": round(best["diskcache"]),
         "disk_set_ops_per_s": round(set_best["ours"]),
     }
+
+
+async def _hops(disk: DiskCache, keys: list[str], rounds: int) -> dict[str, float]:
+    """Mean microseconds of one small get run off the loop three ways: the cache's own worker
+    thread, ``loop.run_in_executor`` (one thread), ``anyio.to_thread.run_sync``."""
+    import concurrent.futures
+
+    loop = asyncio.get_running_loop()
+    one = disk._get_sync  # the blocking body of a get, as the worker runs it
+    lock = disk._worker.lock
+
+    def locked(key: str) -> Any:
+        with lock:
+            return one([key])
+
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    ways = {
+        "worker_thread": lambda k: disk._worker.call(one, [k]),
+        "run_in_executor": lambda k: loop.run_in_executor(pool, locked, k),
+        "anyio_to_thread": lambda k: anyio.to_thread.run_sync(locked, k),
+    }
+    n = max(1, rounds // 4)
+    best = dict.fromkeys(ways, 0.0)
+    for _ in range(5):  # interleaved, best round of each
+        for name, way in ways.items():
+            best[name] = max(best[name], await _timed_gets(way, keys, n))
+    pool.shutdown()
+    return {name: round(1e6 / ops, 1) for name, ops in best.items()}
 
 
 def _season_dir() -> Path:
