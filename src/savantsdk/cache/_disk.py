@@ -29,9 +29,10 @@ so a hit costs no write: "LRU-ish".
 
 Threads: SQLite calls block, so they never run on the event loop.  Under asyncio each call
 is queued to ONE dedicated thread per cache that owns the connection and answers through
-``call_soon_threadsafe`` (48 us per small get, against 80 us for ``run_in_executor`` and 119
-us for ``anyio.to_thread.run_sync``, measured on the reference machine; queued calls are
-run as a batch per wake-up).  Other anyio backends use ``anyio.to_thread.run_sync``.
+``call_soon_threadsafe``; calls queued meanwhile run as a batch per wake-up.  For a small get
+this hand-over is cheaper than ``loop.run_in_executor`` and ``anyio.to_thread.run_sync``
+(``benchmarks/cache.py --details``: ``disk_hop_us``).  Other anyio backends use
+``anyio.to_thread.run_sync``.
 """
 
 from __future__ import annotations
