@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import attrs
 import orjson
 
 from .__about__ import version
+from ._config import local_cache_settings
 from .exceptions import (
     AllFailedError,
     CircuitOpenError,
@@ -181,8 +183,6 @@ def _run_props_online(args: argparse.Namespace) -> Any:
     from ._client import AsyncClient
 
     model = _models(args, [args.model])[0]
-
-    from ._config import local_cache_settings
 
     async def run() -> Any:
         # a script: memory in front of the persistent disk cache (SAVANTSDK_CACHE overrides)
@@ -443,7 +443,6 @@ def _add_cache(p: argparse.ArgumentParser) -> None:
 
 
 def _run_cache(args: argparse.Namespace) -> int:
-    from . import _serde
     from .cache import DiskCache
 
     async def run() -> Any:
@@ -462,7 +461,7 @@ def _run_cache(args: argparse.Namespace) -> int:
         print(f"left: {info.entries} entries, {info.bytes} bytes")
         return 0
     if args.json:
-        out = _serde.converter.unstructure(info)
+        out = attrs.asdict(info)
         for row, cls in zip(out["classes"], info.classes, strict=True):
             row["hit_rate"] = cls.hit_rate
         sys.stdout.write(orjson.dumps(out).decode() + "\n")

@@ -37,19 +37,19 @@ this hand-over is cheaper than ``loop.run_in_executor`` and ``anyio.to_thread.ru
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
 import queue
 import sqlite3
+import sys
 import threading
 import time
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import unquote
 
 import anyio.to_thread
@@ -62,6 +62,9 @@ from ..typing import Clock
 from ._memory import MemoryCache
 from ._metrics import CacheStats, LayerMetrics
 from ._protocols import BackendContext
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = (
     "CACHE_DIR_ENV",
@@ -259,7 +262,8 @@ class _Worker:
             asyncio_loop = False
         if not asyncio_loop:
             return await anyio.to_thread.run_sync(self._locked, fn, *args)
-        loop = asyncio.get_running_loop()
+        # asyncio runs this, so it is imported (the module does not import it for nothing)
+        loop = sys.modules["asyncio"].get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._ensure()
         self._queue.put((fn, args, loop, future))

@@ -7,6 +7,7 @@ from typing import Final
 from .._config import CacheSettings
 from ..exceptions import ConfigurationError
 from ..typing import AsyncCacheBackend, Clock
+from ._disk import DiskCache
 from ._memory import MemoryCache
 from ._tiered import TieredCache
 
@@ -40,8 +41,6 @@ def backend_from_settings(
     if backend == "memory":
         return memory
     if backend in ("disk", "memory+disk", "memory+disk+redis"):
-        from ._disk import DiskCache
-
         disk = DiskCache(settings.disk_dir, max_bytes=settings.disk_max_bytes, clock=clock)
         if backend == "disk":
             return disk
