@@ -40,31 +40,34 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import queue
 import sqlite3
-import sys
-import threading
 import time
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeVar
-from urllib.parse import unquote
+from typing import Any, Final, TypeVar
 
-import anyio.to_thread
 import attrs
-import sniffio
 
 from .._clock import SystemClock
 from ..exceptions import CacheDegradedWarning, ConfigurationError
 from ..typing import Clock
+from ._disk_support import (
+    EVICT,
+    GET_ONE,
+    SCHEMA,
+    UPSERT,
+    DegradeError,
+    Worker,
+    data_class,
+    is_busy,
+    is_corrupt,
+    is_unwritable,
+)
 from ._memory import MemoryCache
 from ._metrics import CacheStats, LayerMetrics
 from ._protocols import BackendContext
-
-if TYPE_CHECKING:
-    import asyncio
 
 __all__ = (
     "CACHE_DIR_ENV",
@@ -91,69 +94,6 @@ _REAP_EVERY: Final = 1000
 _BATCH: Final = 500  # keys per IN (...) list
 _FALLBACK_MAX_BYTES: Final = 256 * 1024**2
 
-_SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS entries (
-    key TEXT PRIMARY KEY,
-    value BLOB NOT NULL,
-    size INTEGER NOT NULL,
-    crc INTEGER NOT NULL,
-    expires_at REAL,
-    stored_at REAL NOT NULL,
-    accessed_at REAL NOT NULL,
-    klass TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entries_accessed ON entries (accessed_at);
-CREATE INDEX IF NOT EXISTS entries_expires ON entries (expires_at) WHERE expires_at IS NOT NULL;
-CREATE TABLE IF NOT EXISTS tags (
-    tag TEXT NOT NULL,
-    key TEXT NOT NULL,
-    PRIMARY KEY (tag, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS tags_key ON tags (key);
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-INSERT OR IGNORE INTO meta VALUES ('bytes', 0), ('entries', 0);
-CREATE TABLE IF NOT EXISTS counters (
-    klass TEXT PRIMARY KEY,
-    hits INTEGER NOT NULL,
-    misses INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS quarantine (
-    key TEXT NOT NULL,
-    klass TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    at REAL NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS entries_ins AFTER INSERT ON entries BEGIN
-    UPDATE meta SET value = value + NEW.size WHERE name = 'bytes';
-    UPDATE meta SET value = value + 1 WHERE name = 'entries';
-END;
-CREATE TRIGGER IF NOT EXISTS entries_upd AFTER UPDATE OF size ON entries BEGIN
-    UPDATE meta SET value = value - OLD.size + NEW.size WHERE name = 'bytes';
-END;
-CREATE TRIGGER IF NOT EXISTS entries_rewrite AFTER UPDATE OF value ON entries BEGIN
-    DELETE FROM tags WHERE key = OLD.key;
-END;
-CREATE TRIGGER IF NOT EXISTS entries_del AFTER DELETE ON entries BEGIN
-    UPDATE meta SET value = value - OLD.size WHERE name = 'bytes';
-    UPDATE meta SET value = value - 1 WHERE name = 'entries';
-    DELETE FROM tags WHERE key = OLD.key;
-END;
-"""
-
-_UPSERT: Final = (
-    "INSERT INTO entries (key, value, size, crc, expires_at, stored_at, accessed_at, klass) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-    "size = excluded.size, crc = excluded.crc, expires_at = excluded.expires_at, "
-    "stored_at = excluded.stored_at, accessed_at = excluded.accessed_at"
-)
-_GET_ONE: Final = "SELECT value, crc, expires_at FROM entries WHERE key = ?"
-# Least recently read first, until the running total covers the excess.
-_EVICT: Final = (
-    "DELETE FROM entries WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, size, "
-    "SUM(size) OVER (ORDER BY accessed_at, rowid ROWS UNBOUNDED PRECEDING) AS run "
-    "FROM entries) WHERE run - size < ?)"
-)
-
 
 def default_cache_dir() -> Path:
     """``$SAVANTSDK_CACHE_DIR`` if set, else the platform's user cache directory for
@@ -165,21 +105,6 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("savantsdk", appauthor=False))
-
-
-def data_class(key: str) -> str:
-    """The data class of a key: its first two parts after ``<namespace>:v<n>``, with ids in
-    a path part replaced by ``*`` (``odds_api:/v4/sports/baseball_mlb/events/*/odds``)."""
-    parts = key.split(":", 4)
-    if len(parts) < 4 or parts[1][:1] != "v":
-        return parts[0] if len(parts) > 1 else "other"
-    second = parts[3]
-    if "%2F" in second:
-        segments = unquote(second).split("/")
-        second = "/".join(
-            "*" if seg.isdigit() or (len(seg) >= 16 and seg.isalnum()) else seg for seg in segments
-        )
-    return f"{parts[2]}:{second}"[:80]
 
 
 @attrs.frozen(kw_only=True)
@@ -213,111 +138,6 @@ class DiskCacheInfo:
     classes: tuple[DiskClassInfo, ...]
 
 
-class _DegradeError(Exception):
-    """Internal: the directory cannot hold the cache; switch to memory."""
-
-
-def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
-    text = str(exc).lower()
-    return "not a database" in text or "malformed" in text or "corrupt" in text
-
-
-def _is_busy(exc: sqlite3.DatabaseError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _is_unwritable(exc: BaseException) -> bool:
-    if isinstance(exc, OSError):
-        return True
-    text = str(exc).lower()
-    return any(
-        s in text
-        for s in ("readonly", "read-only", "disk is full", "disk i/o", "unable to open", "denied")
-    )
-
-
-class _Worker:
-    """One thread that owns the SQLite connection; calls queue to it (see the module doc)."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
-        self.lock = threading.Lock()  # held around every use of the connection
-
-    def _ensure(self) -> None:
-        if self._thread is None:
-            with self._start_lock:
-                if self._thread is None:
-                    t = threading.Thread(target=self._loop, name=self._name, daemon=True)
-                    t.start()
-                    self._thread = t
-
-    async def call(self, fn: Callable[..., T], *args: Any) -> T:
-        try:
-            asyncio_loop = sniffio.current_async_library() == "asyncio"
-        except sniffio.AsyncLibraryNotFoundError:
-            asyncio_loop = False
-        if not asyncio_loop:
-            return await anyio.to_thread.run_sync(self._locked, fn, *args)
-        # asyncio runs this, so it is imported (the module does not import it for nothing)
-        loop = sys.modules["asyncio"].get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        self._ensure()
-        self._queue.put((fn, args, loop, future))
-        return await future
-
-    def _locked(self, fn: Callable[..., T], *args: Any) -> T:
-        with self.lock:
-            return fn(*args)
-
-    def _loop(self) -> None:
-        q = self._queue
-        while True:
-            batch = [q.get()]
-            while len(batch) < 256:
-                try:
-                    batch.append(q.get_nowait())
-                except queue.Empty:
-                    break
-            done: dict[Any, list[tuple[Any, bool, Any]]] = {}
-            stop = False
-            for item in batch:
-                if item is None:
-                    stop = True
-                    continue
-                fn, args, loop, future = item
-                try:
-                    with self.lock:
-                        result, ok = fn(*args), True
-                except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
-                    result, ok = exc, False
-                done.setdefault(loop, []).append((future, ok, result))
-            for loop, results in done.items():
-                with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
-                    loop.call_soon_threadsafe(_deliver, results)
-            if stop:
-                return
-
-    def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            self._queue.put(None)
-            thread.join(timeout=5.0)
-
-
-def _deliver(results: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
-    for future, ok, value in results:
-        if future.done():  # the awaiting task was cancelled
-            continue
-        if ok:
-            future.set_result(value)
-        else:
-            future.set_exception(value)
-
-
 class DiskCache(BackendContext):
     """Persistent SQLite byte store with per-entry TTL and a byte budget (see the module doc).
 
@@ -345,8 +165,9 @@ class DiskCache(BackendContext):
         self._busy_ms = int(busy_timeout_s * 1000)
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._metrics = LayerMetrics(name)
-        self._worker = _Worker(f"savantsdk-{name}-cache")
+        self._worker = Worker(f"savantsdk-{name}-cache")
         self._conn: sqlite3.Connection | None = None
+        self._conn_pid = 0
         self._fallback: MemoryCache | None = None
         self._degraded: str | None = None
         self._warned = False
@@ -381,23 +202,26 @@ class DiskCache(BackendContext):
 
     def _open(self) -> sqlite3.Connection:
         if self._conn is not None:
-            return self._conn
+            if self._conn_pid == os.getpid():
+                return self._conn
+            self._conn = None  # inherited through fork: never used (nor closed) here
         try:
             self._dir.mkdir(parents=True, exist_ok=True)
             conn = self._connect()
         except sqlite3.DatabaseError as exc:
-            if _is_busy(exc):
+            if is_busy(exc):
                 raise  # another process holds the write lock: fail open, try again later
-            if not _is_corrupt(exc):
-                raise _DegradeError(f"{type(exc).__name__}: {exc}") from exc
+            if not is_corrupt(exc):
+                raise DegradeError(f"{type(exc).__name__}: {exc}") from exc
             self._quarantine_file(str(exc))
             try:
                 conn = self._connect()
             except (sqlite3.Error, OSError) as again:
-                raise _DegradeError(f"{type(again).__name__}: {again}") from again
+                raise DegradeError(f"{type(again).__name__}: {again}") from again
         except OSError as exc:
-            raise _DegradeError(f"{type(exc).__name__}: {exc}") from exc
+            raise DegradeError(f"{type(exc).__name__}: {exc}") from exc
         self._conn = conn
+        self._conn_pid = os.getpid()
         self._refresh_totals(conn)
         return conn
 
@@ -410,9 +234,9 @@ class DiskCache(BackendContext):
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # only takes on a new file
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode is None or str(mode[0]).lower() != "wal":
-                raise _DegradeError(f"WAL journal unavailable ({mode})")
+                raise DegradeError(f"WAL journal unavailable ({mode})")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
+            conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
         except BaseException:
             conn.close()
             raise
@@ -452,11 +276,11 @@ class DiskCache(BackendContext):
                 if conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
-                if _is_corrupt(exc) and attempt == 0:
+                if is_corrupt(exc) and attempt == 0:
                     self._quarantine_file(str(exc))
                     continue
-                if write and _is_unwritable(exc):
-                    raise _DegradeError(f"{type(exc).__name__}: {exc}") from exc
+                if write and is_unwritable(exc):
+                    raise DegradeError(f"{type(exc).__name__}: {exc}") from exc
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -487,7 +311,7 @@ class DiskCache(BackendContext):
         """Run ``fn`` in the worker; None when it failed (counted) or the disk degraded."""
         try:
             return await self._worker.call(fn, *args)
-        except _DegradeError as exc:
+        except DegradeError as exc:
             self._degrade(str(exc))
         except (sqlite3.Error, OSError) as exc:  # busy past the timeout, ...: fail open
             self._metrics.errors += 1
@@ -525,7 +349,7 @@ class DiskCache(BackendContext):
 
         def read(conn: sqlite3.Connection) -> None:
             if len(keys) == 1:  # the common case: one statement, one row
-                row = conn.execute(_GET_ONE, keys).fetchone()
+                row = conn.execute(GET_ONE, keys).fetchone()
                 if row is not None:
                     rows[keys[0]] = row
                 return
@@ -574,7 +398,7 @@ class DiskCache(BackendContext):
                     "y" if len(corrupt) == 1 else "ies",
                 )
             # a read still answers if this fails; the next write tries again
-            with contextlib.suppress(_DegradeError, sqlite3.Error):
+            with contextlib.suppress(DegradeError, sqlite3.Error):
                 self._run(lambda c: self._maintain(c, expired, corrupt, now), write=True)
         return out
 
@@ -652,7 +476,7 @@ class DiskCache(BackendContext):
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(_UPSERT, rows)  # an overwrite drops the old tags (trigger)
+            conn.executemany(UPSERT, rows)  # an overwrite drops the old tags (trigger)
             if tags:
                 conn.executemany(
                     "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)",
@@ -678,7 +502,7 @@ class DiskCache(BackendContext):
         self._refresh_totals(conn)
         if self._bytes > self._max_bytes:
             excess = self._bytes - int(self._max_bytes * _EVICT_TO)
-            evicted = conn.execute(_EVICT, (excess,)).rowcount
+            evicted = conn.execute(EVICT, (excess,)).rowcount
             self._metrics.evictions += max(evicted, 0)
             self._refresh_totals(conn)
 

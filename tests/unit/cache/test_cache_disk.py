@@ -11,6 +11,7 @@ import sys
 import textwrap
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -314,3 +315,43 @@ async def test_two_processes_writing_at_once(tmp_path: Path) -> None:
         assert disk.stats().corrupt == 0
     finally:
         await disk.aclose()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_gets_its_own_thread_and_connection(tmp_path: Path) -> None:
+    import multiprocessing
+
+    import anyio
+
+    disk = DiskCache(tmp_path)
+
+    async def setup() -> None:  # the worker thread and the connection exist before the fork
+        await disk.set_many({"parent": b"p"}, ttl_s=None)
+
+    anyio.run(setup)
+
+    def child(conn: Any) -> None:
+        async def use() -> list[bytes | None]:
+            await disk.set_many({"child": b"c"}, ttl_s=None)
+            return await disk.get_many(["parent", "child"])
+
+        conn.send(anyio.run(use))
+
+    ctx = multiprocessing.get_context("fork")
+    ours, theirs = ctx.Pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
+        proc = ctx.Process(target=child, args=(theirs,))
+        proc.start()
+    assert ours.poll(30), "the child hung on the parent's worker thread"
+    assert ours.recv() == [b"p", b"c"]
+    proc.join(10)
+    assert proc.exitcode == 0
+
+    async def after() -> list[bytes | None]:  # the parent still works, and sees the write
+        try:
+            return await disk.get_many(["child"])
+        finally:
+            await disk.aclose()
+
+    assert anyio.run(after) == [b"c"]
