@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +16,27 @@ from redis_server_support import RedisProcess, free_port
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# Tests never write to the real user cache directory: the disk cache (the blocking Client's
+# default) and anything else using the platform cache dir land in this session's temporary
+# directory (inherited by subprocesses); each test gets a fresh one below (_own_disk_cache).
+_SESSION_CACHE = tempfile.mkdtemp(prefix="savantsdk-test-cache-")
+os.environ["SAVANTSDK_CACHE_DIR"] = _SESSION_CACHE
+os.environ["XDG_CACHE_HOME"] = _SESSION_CACHE
+atexit.register(shutil.rmtree, _SESSION_CACHE, ignore_errors=True)
+
 
 def _missing(what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI (CI=true) but is not available")
     pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(autouse=True)
+def _own_disk_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A fresh disk cache directory per test: no test reads what another one cached."""
+    monkeypatch.setenv("SAVANTSDK_CACHE_DIR", str(tmp_path_factory.mktemp("disk-cache")))
 
 
 @pytest.fixture
@@ -69,8 +88,11 @@ def redis_server_binary() -> str:
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """No ``SAVANTSDK_*`` variables from the caller's shell leak into the test."""
+    """No ``SAVANTSDK_*`` variables from the caller's shell leak into the test (but the
+    test's own ``SAVANTSDK_CACHE_DIR`` stays: no test writes to the user cache directory)."""
     for name in list(os.environ):
+        if name == "SAVANTSDK_CACHE_DIR":
+            continue
         if name.startswith("SAVANTSDK_") and not name.startswith("SAVANTSDK_TEST_"):
             monkeypatch.delenv(name, raising=False)
     return monkeypatch

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import attrs
 import orjson
 
 from .__about__ import version
+from ._config import local_cache_settings
 from .exceptions import (
     AllFailedError,
     CircuitOpenError,
@@ -206,7 +208,8 @@ def _run_props_online(args: argparse.Namespace) -> Any:
     model = _models(args, [args.model])[0]
 
     async def run() -> Any:
-        async with AsyncClient() as client:
+        # a script: memory in front of the persistent disk cache (SAVANTSDK_CACHE overrides)
+        async with AsyncClient(cache_settings=local_cache_settings()) as client:
             result = await client.props.generate(
                 args.date,
                 markets=args.stat,
@@ -390,6 +393,20 @@ def _add_demo(p: argparse.ArgumentParser) -> None:
         default=None,
         help="use a memory L1 in front of this Redis (redis://, rediss://, unix://)",
     )
+    p.add_argument(
+        "--cache",
+        choices=("memory", "disk"),
+        default="memory",
+        help="memory (default), or disk: memory in front of the persistent disk cache, so a "
+        "second run reads the first one's data",
+    )
+    p.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="disk cache directory for --cache disk (default: $SAVANTSDK_CACHE_DIR or the "
+        "user cache directory)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -404,12 +421,106 @@ def _run_demo(args: argparse.Namespace) -> int:
             cycles=args.cycles,
             redis_url=args.redis_url,
             top=args.top,
+            cache=args.cache,
+            cache_dir=args.cache_dir,
         )
     )
     if args.json:
         sys.stdout.write(orjson.dumps(result).decode() + "\n")
     else:
         print(format_demo(result))
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# cache
+
+
+_AGE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86_400.0, "w": 7 * 86_400.0}
+
+
+def _age(value: str) -> float:
+    """``90s``, ``30m``, ``12h``, ``7d``, ``2w`` (or plain seconds) -> seconds."""
+    text = value.strip().lower()
+    unit = _AGE_UNITS.get(text[-1:]) if text else None
+    number = text[:-1] if unit is not None else text
+    try:
+        seconds = float(number) * (unit or 1.0)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an age: a number with s, m, h, d or w (e.g. 7d)"
+        )
+    return seconds
+
+
+def _add_cache(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="cache_action", metavar="ACTION", required=True)
+    info = actions.add_parser(
+        "info", help="where the disk cache is, its size, and entries and hit rate by data class"
+    )
+    info.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="default: $SAVANTSDK_CACHE_DIR or the user cache directory",
+    )
+    info.add_argument("--json", action="store_true", help="print one JSON object")
+    clear = actions.add_parser("clear", help="delete disk cache entries")
+    clear.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="default: $SAVANTSDK_CACHE_DIR or the user cache directory",
+    )
+    clear.add_argument(
+        "--older-than",
+        type=_age,
+        metavar="AGE",
+        help="only entries stored more than AGE ago (90s, 30m, 12h, 7d, 2w)",
+    )
+
+
+def _run_cache(args: argparse.Namespace) -> int:
+    from .cache import DiskCache
+
+    async def run() -> Any:
+        disk = DiskCache(args.cache_dir)
+        try:
+            if args.cache_action == "clear":
+                return await disk.clear(older_than_s=args.older_than), await disk.info()
+            return None, await disk.info()
+        finally:
+            await disk.aclose()
+
+    deleted, info = anyio.run(run)
+    if args.cache_action == "clear":
+        age = "" if args.older_than is None else f" stored more than {args.older_than:g} s ago"
+        print(f"deleted {deleted} entr{'y' if deleted == 1 else 'ies'}{age} from {info.path}")
+        print(f"left: {info.entries} entries, {info.bytes} bytes")
+        return 0
+    if args.json:
+        out = attrs.asdict(info)
+        for row, cls in zip(out["classes"], info.classes, strict=True):
+            row["hit_rate"] = cls.hit_rate
+        sys.stdout.write(orjson.dumps(out).decode() + "\n")
+        return 0
+    used = f"{info.bytes / info.max_bytes:.1%}" if info.max_bytes else "-"
+    print(f"path        {info.path}")
+    print(f"file        {info.file_bytes} bytes")
+    print(f"entries     {info.entries}")
+    print(f"stored      {info.bytes} bytes of a {info.max_bytes} byte budget ({used})")
+    print(f"quarantined {info.quarantined} (failed their checksum; refetched on use)")
+    if info.degraded:
+        print(f"degraded    {info.degraded}")
+    if info.classes:
+        head = f"{'data class':<28}{'entries':>9}{'bytes':>14}{'hits':>9}{'misses':>9}"
+        print(f"\n{head}{'hit rate':>10}")
+        for c in info.classes:
+            rate = "-" if c.hit_rate is None else f"{c.hit_rate:.0%}"
+            print(
+                f"{c.data_class[:27]:<28}{c.entries:>9}{c.bytes:>14}{c.hits:>9}{c.misses:>9}"
+                f"{rate:>10}"
+            )
     return 0
 
 
@@ -422,6 +533,7 @@ SUBCOMMANDS: dict[str, tuple[str, AddArguments, Handler]] = {
     ),
     "props": ("price player props for a date", _add_props, _run_props),
     "backtest": ("walk-forward backtest of rate models", _add_backtest, _run_backtest),
+    "cache": ("inspect or clear the persistent disk cache", _add_cache, _run_cache),
 }
 
 

@@ -30,7 +30,8 @@ from ._config import (
     default_source_settings,
 )
 from ._http import build_async_client, send, tls_context
-from .cache import Cache, MemoryCache, backend_from_settings
+from .cache import Cache, backend_from_settings
+from .cache._factory import uses_redis
 from .exceptions import ConfigurationError
 from .executor import BatchResult, Executor, ExecutorMetrics, Lane
 from .typing import NOT_GIVEN, NotGiven
@@ -159,7 +160,7 @@ class AsyncClient(AsyncClosing):
                     clock=self._clock,
                     metrics_hook=_first(hooks),
                     # a shared Redis: identical misses across processes load once
-                    lock_ttl_s=None if isinstance(self._cache_backend, MemoryCache) else 5.0,
+                    lock_ttl_s=5.0 if uses_redis(settings) else None,
                     namespace=settings.namespace,
                 )
             )

@@ -31,6 +31,7 @@ __all__ = (
     "SourceSettings",
     "Timeout",
     "default_source_settings",
+    "local_cache_settings",
 )
 
 SourceName = Literal["savant", "statsapi", "prizepicks", "odds_api", "sportradar"]
@@ -291,16 +292,29 @@ class BreakerPolicy:
     enabled: bool = True
 
 
-CacheBackendName = Literal["memory", "redis", "tiered", "none"]
+CacheBackendName = Literal[
+    "memory", "disk", "memory+disk", "redis", "tiered", "memory+disk+redis", "none"
+]
+#: Every ``CacheSettings.backend`` value (``tiered`` is memory in front of Redis).
+CACHE_BACKENDS: Final[tuple[str, ...]] = (
+    "memory",
+    "disk",
+    "memory+disk",
+    "redis",
+    "tiered",
+    "memory+disk+redis",
+    "none",
+)
+_NEEDS_REDIS: Final = ("redis", "tiered", "memory+disk+redis")
 
 
 def _cache_backend(raw: str) -> str:
-    if raw not in ("memory", "redis", "tiered", "none"):
+    if raw not in CACHE_BACKENDS:
         raise ValueError(raw)
     return raw
 
 
-_cache_backend.__name__ = "cache backend (memory|redis|tiered|none)"
+_cache_backend.__name__ = f"cache backend ({'|'.join(CACHE_BACKENDS)})"
 
 
 def _redact_url(url: Any) -> str:
@@ -313,7 +327,10 @@ class CacheSettings:
 
     backend: CacheBackendName = attrs.field(
         default=_env_default(
-            "SAVANTSDK_CACHE", "memory", _cache_backend, "memory | redis | tiered | none"
+            "SAVANTSDK_CACHE",
+            "memory",
+            _cache_backend,
+            "memory | disk | memory+disk | redis | tiered | memory+disk+redis | none",
         )
     )
     redis_url: str | None = attrs.field(
@@ -347,11 +364,25 @@ class CacheSettings:
         within=(0, 60),
         lo_open=True,
     )
+    disk_dir: str | None = attrs.field(
+        default=_env_default(
+            "SAVANTSDK_CACHE_DIR",
+            None,
+            str,
+            "directory of the disk cache (default: the platform's user cache directory)",
+        )
+    )
+    disk_max_bytes: int = attrs.field(
+        default=_env_default(
+            "SAVANTSDK_CACHE_DISK_MAX_BYTES", 2 * 1024**3, int, "disk cache byte budget"
+        ),
+        validator=_in_range(1024, 1 << 50, env="SAVANTSDK_CACHE_DISK_MAX_BYTES"),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.redis_url:
             register_secret(_url_password(self.redis_url))
-        if self.backend in ("redis", "tiered") and not self.redis_url:
+        if self.backend in _NEEDS_REDIS and not self.redis_url:
             raise ConfigurationError(
                 f"CacheSettings.backend={self.backend!r} needs CacheSettings.redis_url "
                 "(env SAVANTSDK_REDIS_URL)",
@@ -364,6 +395,14 @@ class CacheSettings:
                 "redis+cluster:// or rediss+cluster://",
                 setting="CacheSettings.redis_url",
             )
+
+
+def local_cache_settings() -> CacheSettings:
+    """The cache of scripts, notebooks and the CLI (the blocking ``Client``): memory in front
+    of the disk cache, unless ``SAVANTSDK_CACHE`` names another backend."""
+    if os.environ.get("SAVANTSDK_CACHE"):
+        return CacheSettings()
+    return CacheSettings(backend="memory+disk")
 
 
 def _url_password(url: str) -> str | None:

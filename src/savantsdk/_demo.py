@@ -2,7 +2,8 @@
 
 Starts :class:`~savantsdk.testing.FakeUpstream` (a seeded simulated league served on
 loopback with a fixed upstream latency), builds an :class:`~savantsdk.AsyncClient` on it with
-the embedded memory cache (memory L1 + Redis L2 with ``--redis-url``), generates the props of
+the embedded memory cache (memory L1 + Redis L2 with ``--redis-url``; memory in front of the
+persistent disk cache with ``--cache disk``), generates the props of
 one simulated slate through the public API, and runs the same cycle again to show the cache.
 
 The cold cycle is compared with its physical lower bound ``bound_s``: for every source, the
@@ -50,6 +51,8 @@ class DemoOptions:
         cycles: int = 2,
         redis_url: str | None = None,
         top: int = 15,
+        cache: str = "memory",
+        cache_dir: str | None = None,
     ) -> None:
         if not 1 <= history_days <= 120:
             raise ConfigurationError("--history-days must be in 1..120", setting="history_days")
@@ -61,8 +64,14 @@ class DemoOptions:
         self.history_days = history_days
         self.latency_s = latency_s
         self.cycles = cycles
+        if cache not in ("memory", "disk"):
+            raise ConfigurationError("--cache must be memory or disk", setting="cache")
+        if cache_dir is not None and cache != "disk":
+            raise ConfigurationError("--cache-dir needs --cache disk", setting="cache_dir")
         self.redis_url = redis_url
         self.top = top
+        self.cache = cache
+        self.cache_dir = cache_dir
 
 
 class _SimulatedWallClock:
@@ -126,13 +135,24 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
     day = league.dates[-1]
     # 16:00 UTC: lineups are posted for the afternoon games, night games get projected ones
     now = dt.datetime(day.year, day.month, day.day, 16, tzinfo=dt.UTC)
-    cache_settings = (
-        CacheSettings(
-            backend="tiered", redis_url=opts.redis_url, namespace=f"savantsdk-demo-{uuid.uuid4()}"
+    disk = opts.cache == "disk"
+    if opts.redis_url:
+        cache_settings = CacheSettings(
+            backend="memory+disk+redis" if disk else "tiered",
+            redis_url=opts.redis_url,
+            namespace=f"savantsdk-demo-{uuid.uuid4()}",
+            disk_dir=opts.cache_dir,
         )
-        if opts.redis_url
-        else CacheSettings(backend="memory")
-    )
+    elif disk:
+        # one namespace per seed and history: a second run with the same directory reads the
+        # first run's simulated league, never another seed's
+        cache_settings = CacheSettings(
+            backend="memory+disk",
+            namespace=f"savantsdk-demo-{opts.seed}-{opts.history_days}",
+            disk_dir=opts.cache_dir,
+        )
+    else:
+        cache_settings = CacheSettings(backend="memory")
     async with FakeUpstream(league, now=now) as fake:
         t0 = time.perf_counter()
         await anyio.to_thread.run_sync(fake.warm)
@@ -205,7 +225,7 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
         "seed": opts.seed,
         "history_days": opts.history_days,
         "latency_s": opts.latency_s,
-        "cache": "tiered(memory+redis)" if opts.redis_url else "memory",
+        "cache": _cache_name(opts),
         "simulate_s": round(warm_s, 3),
         "cycles": cycles,
         "bound_s": round(bound_s, 4),
@@ -225,6 +245,12 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
         "top": _top_rows(props, opts.top),
     }
     return out
+
+
+def _cache_name(opts: DemoOptions) -> str:
+    if opts.redis_url:
+        return "tiered(memory+disk+redis)" if opts.cache == "disk" else "tiered(memory+redis)"
+    return "tiered(memory+disk)" if opts.cache == "disk" else "memory"
 
 
 def _policy_stats(client: AsyncClient) -> dict[str, Any]:

@@ -28,7 +28,8 @@ Warnings (``warnings.warn``) have their own small tree::
 
     SavantWarning(UserWarning)
     ├── PartialResultWarning                          some parts of a call failed; the rest is kept
-    └── OtherDayLinesWarning                          lines of another day priced on request
+    ├── OtherDayLinesWarning                          lines of another day priced on request
+    └── CacheDegradedWarning                          the disk cache is unusable; caching in memory
 
 Rules: the SDK always raises ``... from exc``; whether an error is worth retrying is decided
 in one place (:func:`savantsdk._http.is_retryable`); messages never contain API keys or
@@ -50,6 +51,7 @@ __all__ = (
     "AllFailedError",
     "BadRequestError",
     "BatchError",
+    "CacheDegradedWarning",
     "CacheError",
     "CircuitOpenError",
     "ClientClosedError",
@@ -287,3 +289,9 @@ class OtherDayLinesWarning(SavantWarning):
     """Market lines of another day than the slate's were priced because the caller asked for
     it (``allow_other_day_lines=True``, ``--allow-other-day-lines``).  Without that request such
     a board is refused with a :class:`PropGenerationError` naming both dates."""
+
+
+class CacheDegradedWarning(SavantWarning):
+    """The disk cache cannot be used (read-only or full directory, no permission): the
+    :class:`~savantsdk.cache.DiskCache` caches in memory for the rest of the process.  Emitted
+    once per cache; no call fails because of it."""

@@ -31,6 +31,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from ._client import AsyncClient
 from ._closing import Closing
+from ._config import local_cache_settings
 from ._sync_namespaces import (
     ClientMethods,
     SyncCache,
@@ -82,6 +83,12 @@ class Client(Closing, ClientMethods):
 
     Use it as a context manager, or call ``close()``.  Safe to use from plain scripts, from
     threads, and from a Jupyter cell (where an event loop is already running).
+
+    Unlike ``AsyncClient`` (memory only unless told), its default cache is memory in front of
+    the persistent disk cache (``CacheSettings(backend="memory+disk")``, in
+    ``$SAVANTSDK_CACHE_DIR`` or the user cache directory), so a restarted notebook kernel or
+    script reads what the last one fetched; ``SAVANTSDK_CACHE``, ``cache_settings`` or
+    ``cache`` choose another.
     """
 
     def __init__(
@@ -100,6 +107,8 @@ class Client(Closing, ClientMethods):
         hooks: Sequence[MetricsHook] = (),
         coordination: Coordination | NotGiven | None = NOT_GIVEN,
     ) -> None:
+        if isinstance(cache, NotGiven) and isinstance(cache_settings, NotGiven):
+            cache_settings = local_cache_settings()
         options: dict[str, Any] = {
             "api_keys": api_keys,
             "timeout": timeout,

@@ -18,7 +18,8 @@ def test_no_import_cycles() -> None:
     assert report["cycles"] == []
     # deferred imports are for optional extras and import time only; a new one that dodges a
     # cycle shows up here first
-    assert len(report["deferred_imports"]) <= 29, report["deferred_imports"]
+    # (30: `savantsdk cache` imports the cache package only when that subcommand runs)
+    assert len(report["deferred_imports"]) <= 30, report["deferred_imports"]
 
 
 #: Imports every own module *first*, each in a fresh fork of an interpreter that has loaded the

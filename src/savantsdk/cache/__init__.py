@@ -1,4 +1,4 @@
-"""savantsdk's cache: byte backends (memory, Redis, tiered) under one typed policy front.
+"""savantsdk's cache: byte backends (memory, disk, Redis, tiered) under one typed policy front.
 
 Imports only the bottom layer (``exceptions``, ``_config``, ``typing``, ``_clock``,
 ``_redact``); the sources and the client build on it.
@@ -12,6 +12,12 @@ L1 in step through pub/sub invalidations.
 from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any
 
 from ._codec import DEFAULT_COMPRESS_MIN_BYTES as DEFAULT_COMPRESS_MIN_BYTES
+from ._disk import (
+    DiskCache as DiskCache,
+    DiskCacheInfo as DiskCacheInfo,
+    DiskClassInfo as DiskClassInfo,
+    default_cache_dir as default_cache_dir,
+)
 from ._factory import backend_from_settings as backend_from_settings
 from ._keys import (
     KEY_SCHEMA_VERSION as KEY_SCHEMA_VERSION,
@@ -36,6 +42,9 @@ __all__ = (
     "CacheStats",
     "DEFAULT_COMPRESS_MIN_BYTES",
     "DEFAULT_TTLS",
+    "DiskCache",
+    "DiskCacheInfo",
+    "DiskClassInfo",
     "InvalidatingBackend",
     "KEY_SCHEMA_VERSION",
     "LockingBackend",
@@ -46,6 +55,7 @@ __all__ = (
     "TtlPolicy",
     "backend_from_settings",
     "cache_key",
+    "default_cache_dir",
     "key_prefix",
 )
 

@@ -44,11 +44,12 @@ class Ttl:
 
 
 #: Default TTLs by data kind.  Kinds are volatility classes, not sources: the SDK's sources
-#: pick one per request (finished games and past Statcast days are ``immutable``; schedules
-#: ``schedule``; odds and PrizePicks lines ``lines``; live game feeds ``live``).
+#: pick one per request (finished games' feeds, settled Statcast days and past seasons'
+#: leaderboards are ``immutable`` and never expire: only the byte budget evicts them;
+#: schedules ``schedule``; odds and PrizePicks lines ``lines``; live game feeds ``live``).
 DEFAULT_TTLS: Final[Mapping[str, Ttl]] = MappingProxyType(
     {
-        "immutable": Ttl(fresh_s=30 * _DAY, stale_s=_DAY, error_s=7 * _DAY),
+        "immutable": Ttl(fresh_s=None),
         "reference": Ttl(fresh_s=_DAY, stale_s=3_600.0, error_s=7 * _DAY),
         "schedule": Ttl(fresh_s=300.0, stale_s=60.0, error_s=3_600.0),
         "lines": Ttl(fresh_s=30.0, stale_s=10.0, error_s=120.0),

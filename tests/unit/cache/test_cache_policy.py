@@ -407,7 +407,9 @@ async def test_ttl_policy_overrides_and_unknown_kinds() -> None:
 
 async def test_documented_default_ttls() -> None:
     day = 86_400.0
-    assert DEFAULT_TTLS["immutable"].fresh_s == 30 * day
+    assert DEFAULT_TTLS["immutable"].fresh_s is None  # final data never expires
+    assert DEFAULT_TTLS["immutable"].store_s is None
+    assert DEFAULT_TTLS["reference"].fresh_s == day
     assert DEFAULT_TTLS["schedule"].fresh_s == 300
     assert DEFAULT_TTLS["lines"].fresh_s == 30
     assert DEFAULT_TTLS["live"].fresh_s == 5
