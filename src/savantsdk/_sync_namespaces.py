@@ -92,7 +92,7 @@ if TYPE_CHECKING:
         StatGroup,
         Team,
     )
-    from savantsdk.typing import AsyncCacheBackend, Clock, SourceContext
+    from savantsdk.typing import AsyncCacheBackend, Clock, DateLike, SourceContext
 
 __all__ = (
     "ClientMethods",
@@ -302,13 +302,13 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
     def split_teams(self) -> tuple[str, ...]:
         return self._async_ns.split_teams
 
-    def is_settled(self, day: date) -> bool:
+    def is_settled(self, day: DateLike) -> bool:
         """Whether ``day``'s data is final enough to cache as immutable (by the client clock)."""
         return self._portal.call(functools.partial(self._async_ns.is_settled, day))
 
     def search_params(
         self,
-        day: date,
+        day: DateLike,
         *,
         team: str | None = None,
         batter: int | None = None,
@@ -323,8 +323,8 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
 
     def statcast(
         self,
-        start: date,
-        end: date | None = None,
+        start: DateLike,
+        end: DateLike | None = None,
         *,
         team: str | None = None,
         batter: int | None = None,
@@ -335,6 +335,8 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
         errors: ErrorMode = "warn",
     ) -> StatcastResult:
         """Statcast pitches from ``start`` to ``end`` (inclusive; one day when ``end`` is None).
+        Dates are :data:`~savantsdk.typing.DateLike` (``date``, ``datetime``, ``Timestamp`` or
+        ``"2024-06-01"``).
 
         Optional filters: ``team`` (any code or name the identity module knows: ``"SEA"``,
         ``"Seattle Mariners"``, ``"ANA"``; unknown teams raise ``ConfigurationError``),
@@ -365,8 +367,8 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
 
     def statcast_raw(
         self,
-        start: date,
-        end: date | None = None,
+        start: DateLike,
+        end: DateLike | None = None,
         *,
         lane: Lane = Lane.HISTORICAL,
         on_progress: Callable[[int, int], None] | None = None,
@@ -395,7 +397,7 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
             )
         )
 
-    def forget_days(self, days: Iterable[date]) -> int:
+    def forget_days(self, days: Iterable[DateLike] | DateLike) -> int:
         """Drop the cached Statcast of these days (unfiltered pulls), so the next pull fetches
         them again; returns how many entries were removed (0 without a cache).
         """
@@ -515,8 +517,8 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
 
     def schedule(
         self,
-        start: date | None = None,
-        end: date | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
         *,
         game_pk: int | None = None,
         team_id: int | None = None,
@@ -524,7 +526,8 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         hydrate: Sequence[str] = ("probablePitcher", "lineups"),
         lane: Lane = Lane.PROPS,
     ) -> Fetched[Schedule]:
-        """``/api/v1/schedule`` for a date, a date range (``end``) or one ``game_pk``.
+        """``/api/v1/schedule`` for a date, a date range (``end``) or one ``game_pk``
+        (dates: :data:`~savantsdk.typing.DateLike`).
 
         Hydrates probable pitchers and posted lineups by default.  Doubleheader games are
         separate games: use ``.value.by_game_pk()``, never the date, as the key.
@@ -630,7 +633,7 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         *,
         roster_type: str = "active",
         season: int | None = None,
-        on_date: date | None = None,
+        on_date: DateLike | None = None,
         lane: Lane = Lane.PROPS,
     ) -> Fetched[Roster]:
         """``/api/v1/teams/{id}/roster/{roster_type}`` (``.value.active()`` keeps status A)."""
@@ -657,12 +660,13 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
     def lineups(self, game: int, *, lane: Lane = ...) -> GameLineups: ...
 
     @overload
-    def lineups(self, game: date, *, lane: Lane = ...) -> tuple[GameLineups, ...]: ...
+    def lineups(self, game: DateLike, *, lane: Lane = ...) -> tuple[GameLineups, ...]: ...
 
     def lineups(
-        self, game: int | date, *, lane: Lane = Lane.PROPS
+        self, game: int | DateLike, *, lane: Lane = Lane.PROPS
     ) -> GameLineups | tuple[GameLineups, ...]:
-        """Starting lineups for one game (``game_pk``) or every game of a date.
+        """Starting lineups for one game (``game_pk``) or every game of a date
+        (:data:`~savantsdk.typing.DateLike`).
 
         Primary source: the schedule's ``hydrate=lineups``.  Fallback when the schedule has
         none: the boxscore's ``battingOrder``.  Each result says which source served it.
@@ -956,8 +960,10 @@ class SyncSportradarClient(SyncNamespace["SportradarClient"]):
         """QPS/quota headers of the last response, when the gateway sends them."""
         return self._async_ns.quota
 
-    def schedule(self, day: date, *, use_cache: bool = True) -> Fetched[SportradarSchedule]:
-        """The daily schedule (``games/{yyyy}/{mm}/{dd}/schedule.json``)."""
+    def schedule(self, day: DateLike, *, use_cache: bool = True) -> Fetched[SportradarSchedule]:
+        """The daily schedule (``games/{yyyy}/{mm}/{dd}/schedule.json``); ``day`` is
+        :data:`~savantsdk.typing.DateLike`.
+        """
         return self._portal.call(
             functools.partial(self._async_ns.schedule, day, use_cache=use_cache)
         )
@@ -989,7 +995,7 @@ class SyncMarketLines(SyncNamespace["MarketLines"]):
     def player_lines(
         self,
         *,
-        day: date | None = None,
+        day: DateLike | None = None,
         event_ids: Sequence[str] | None = None,
         markets: Sequence[str] | str = MLB_PLAYER_PROP_MARKETS,
         regions: Sequence[str] | str | None = ("us",),
@@ -998,7 +1004,8 @@ class SyncMarketLines(SyncNamespace["MarketLines"]):
         sport: str = MLB_SPORT_KEY,
         prizepicks_odds_types: Sequence[OddsType] = (OddsType.STANDARD,),
     ) -> LineSet:
-        """Lines for the events of ``day`` (an MLB day, Eastern) or for ``event_ids``.
+        """Lines for the events of ``day`` (an MLB day, Eastern;
+        :data:`~savantsdk.typing.DateLike`) or for ``event_ids``.
 
         PrizePicks fallback lines are filtered to ``day`` when given (``event_ids`` cannot be
         mapped onto PrizePicks games: with ids only, the whole MLB board is used).
@@ -1029,7 +1036,7 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
 
     def history(
         self,
-        date: dt.date,
+        date: DateLike,
         *,
         days: int | None = None,
         on_progress: Callable[[int, int], None] | None = None,
@@ -1058,18 +1065,18 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
         )
 
     def slate(
-        self, date: dt.date, history: PlateAppearances | None = None
+        self, date: DateLike, history: PlateAppearances | None = None
     ) -> tuple[Slate, OnlineReport]:
         """The date's slate from the Stats API (see the module docs for projected lineups)."""
         return self._portal.call(functools.partial(self._async_ns.slate, date, history))
 
-    def lines(self, date: dt.date) -> tuple[tuple[MarketLine, ...], LineSet]:
+    def lines(self, date: DateLike) -> tuple[tuple[MarketLine, ...], LineSet]:
         """Market lines for ``date`` (The Odds API, falling back to PrizePicks)."""
         return self._portal.call(functools.partial(self._async_ns.lines, date))
 
     def generate(
         self,
-        date: dt.date,
+        date: DateLike,
         *,
         markets: Iterable[str | Stat] | None = None,
         games: Iterable[int] | None = None,
@@ -1084,7 +1091,9 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
         include_model_lines: bool = True,
         allow_other_day_lines: bool = False,
     ) -> PropSet:
-        """Props for every starting batter and probable starter of ``date``.
+        """Props for every starting batter and probable starter of ``date``
+        (:data:`~savantsdk.typing.DateLike`: a ``date``, ``datetime``, ``Timestamp`` or
+        ``"2024-06-10"``).
 
         ``lines``: True fetches market lines, False prices at the default lines only, or give
         your own :class:`MarketLine` objects.  ``include_model_lines=False`` keeps only the

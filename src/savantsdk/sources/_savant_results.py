@@ -5,12 +5,13 @@ the validation of a pulled day.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Final, Literal
 
 import attrs
 import numpy as np
 
+from .._dates import to_date
 from .._frames import FrameColumn, FrameExport
 from ..exceptions import ConfigurationError, SourceDecodeError
 from ..ids import TEAM_CODES, canonical_team
@@ -102,13 +103,7 @@ def _check_days_failed(mode: ErrorMode, result: StatcastResult) -> None:
 
 
 def _check_day(value: object, name: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if not isinstance(value, date):
-        raise ConfigurationError(
-            f"{name} must be a datetime.date, got {type(value).__name__}", setting=name
-        )
-    return value
+    return to_date(value, name)
 
 
 def _check_team(value: object) -> str | None:
