@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
     from datetime import date, datetime
+    from pathlib import Path
     from typing import Any, Literal
 
     import httpx
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from savantsdk.cache._ttl import TtlPolicy
     from savantsdk.coordination import Coordination
     from savantsdk.executor import BatchResult, Executor, ExecutorMetrics
+    from savantsdk.ids import PlayersClient
+    from savantsdk.ids._players import PlayerLookup, PlayerMatches
     from savantsdk.props import PropsClient
     from savantsdk.props._distributions import Stat
     from savantsdk.props._generate import PropSet
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
     from savantsdk.props._rates import RateModel
     from savantsdk.props._slate import Slate
     from savantsdk.sources import (
+        ChadwickClient,
         LineSet,
         MarketLines,
         OddsApiClient,
@@ -57,6 +61,7 @@ if TYPE_CHECKING:
         SportradarClient,
         StatsApiClient,
     )
+    from savantsdk.sources._chadwick import IdKey, Register
     from savantsdk.sources._leaderboards import (
         ExitVelocityRow,
         ExpectedStatsRow,
@@ -97,8 +102,10 @@ if TYPE_CHECKING:
 __all__ = (
     "ClientMethods",
     "SyncCache",
+    "SyncChadwickClient",
     "SyncMarketLines",
     "SyncOddsApiClient",
+    "SyncPlayersClient",
     "SyncPrizePicksClient",
     "SyncPropsClient",
     "SyncSavantClient",
@@ -987,6 +994,97 @@ class SyncSportradarClient(SyncNamespace["SportradarClient"]):
         )
 
 
+class SyncChadwickClient(SyncNamespace["ChadwickClient"]):
+    """Blocking twin of :class:`savantsdk.sources.ChadwickClient`."""
+
+    _async_ns: ChadwickClient
+
+    def quota_status(self) -> QuotaStatus:
+        """This upstream publishes no quota: every field is None."""
+        return self._portal.call(functools.partial(self._async_ns.quota_status))
+
+    def health_probe(self, *, timeout_s: float) -> int:
+        """``HEAD /`` without credentials through this source's executor (see
+        ``client.health(probe=True)``); returns the HTTP status.
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
+        )
+
+    def shard(self, shard: str, *, lane: Lane = Lane.HISTORICAL) -> Register:
+        """One shard (``data/people-{shard}.csv``, ``shard`` in ``0``..``f``), through the
+        executor and the cache (stored reduced, as ``reference`` data).
+        """
+        return self._portal.call(functools.partial(self._async_ns.shard, shard, lane=lane))
+
+    def register(
+        self,
+        *,
+        path: str | Path | None = None,
+        lane: Lane = Lane.HISTORICAL,
+        on_progress: Callable[[int, int], None] | None = None,
+        progress: bool | None = None,
+    ) -> Register:
+        """The whole register: the 16 shards fetched concurrently (each cached), or the local
+        copy at ``path`` (:func:`read_register`).  A shard that cannot be fetched raises its
+        typed error (a register missing a shard would miss people silently).  ``progress``: a
+        bar over the shards (``None``: in Jupyter or on a terminal).
+        """
+        return self._portal.call(
+            functools.partial(
+                self._async_ns.register,
+                path=path,
+                lane=lane,
+                on_progress=on_progress,
+                progress=progress,
+            )
+        )
+
+
+class SyncPlayersClient(SyncNamespace["PlayersClient"]):
+    """Blocking twin of :class:`savantsdk.sources.PlayersClient`."""
+
+    _async_ns: PlayersClient
+
+    def index(
+        self, *, path: str | Path | None = None, progress: bool | None = None
+    ) -> PlayerLookup:
+        """The :class:`PlayerLookup` over the register (``path``: a local copy, see
+        :func:`~savantsdk.sources.read_register`; else the ``chadwick`` source).  Built on
+        first use; concurrent first calls build it once.  ``progress``: a bar over the
+        register's shards while they download (``None``: in Jupyter or on a terminal).
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.index, path=path, progress=progress)
+        )
+
+    def lookup(
+        self, name: str, *, limit: int = 5, min_score: float = 70.0, path: str | Path | None = None
+    ) -> PlayerMatches:
+        """People matching ``name``, with every id the register carries and a score (100 = the
+        same name): :meth:`PlayerLookup.lookup`.
+        """
+        return self._portal.call(
+            functools.partial(
+                self._async_ns.lookup, name, limit=limit, min_score=min_score, path=path
+            )
+        )
+
+    def reverse_lookup(
+        self,
+        ids: Iterable[int | str] | int | str,
+        *,
+        key: IdKey = "mlbam",
+        path: str | Path | None = None,
+    ) -> PlayerMatches:
+        """The people with these ids (``key``: ``mlbam``, ``fangraphs``, ``bbref`` or
+        ``retro``): :meth:`PlayerLookup.reverse`.
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.reverse_lookup, ids, key=key, path=path)
+        )
+
+
 class SyncMarketLines(SyncNamespace["MarketLines"]):
     """Blocking twin of :class:`savantsdk.sources.MarketLines`."""
 
@@ -1175,6 +1273,18 @@ class ClientMethods(SyncNamespace["AsyncClient"]):
     def sportradar(self) -> SyncSportradarClient:
         """SportRadar MLB: schedule, boxscores, play by play."""
         return SyncSportradarClient(self._async_ns.sportradar, self._portal)
+
+    @property
+    def chadwick(self) -> SyncChadwickClient:
+        """The Chadwick Bureau register (every player id it carries); ``players`` searches it."""
+        return SyncChadwickClient(self._async_ns.chadwick, self._portal)
+
+    @property
+    def players(self) -> SyncPlayersClient:
+        """Player lookup by name (fuzzy) or by any id, over the Chadwick register
+        (``await client.players.lookup("Aaron Judge")``).
+        """
+        return SyncPlayersClient(self._async_ns.players, self._portal)
 
     @property
     def lines(self) -> SyncMarketLines:

@@ -33,8 +33,10 @@ from ._client import AsyncClient
 from ._sync_namespaces import (
     ClientMethods,
     SyncCache,
+    SyncChadwickClient,
     SyncMarketLines,
     SyncOddsApiClient,
+    SyncPlayersClient,
     SyncPrizePicksClient,
     SyncPropsClient,
     SyncSavantClient,
@@ -57,8 +59,10 @@ if TYPE_CHECKING:
 __all__ = (
     "Client",
     "SyncCache",
+    "SyncChadwickClient",
     "SyncMarketLines",
     "SyncOddsApiClient",
+    "SyncPlayersClient",
     "SyncPrizePicksClient",
     "SyncPropsClient",
     "SyncSavantClient",
@@ -75,6 +79,7 @@ SyncSource = (
     | SyncPrizePicksClient
     | SyncOddsApiClient
     | SyncSportradarClient
+    | SyncChadwickClient
 )
 
 

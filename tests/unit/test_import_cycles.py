@@ -18,7 +18,8 @@ def test_no_import_cycles() -> None:
     assert report["cycles"] == []
     # deferred imports are for optional extras and import time only; a new one that dodges a
     # cycle shows up here first
-    assert len(report["deferred_imports"]) <= 29, report["deferred_imports"]
+    # (31: the client's ``chadwick`` and ``players`` namespaces, imported on first use)
+    assert len(report["deferred_imports"]) <= 31, report["deferred_imports"]
 
 
 #: Imports every own module *first*, each in a fresh fork of an interpreter that has loaded the

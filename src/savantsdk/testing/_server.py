@@ -1,4 +1,4 @@
-"""``FakeUpstream``: a real HTTP server on loopback speaking all five upstreams' wire formats.
+"""``FakeUpstream``: a real HTTP server on loopback speaking every upstream's wire format.
 
 Starlette routes served by uvicorn on a free ``127.0.0.1`` port, in a background thread with its
 own event loop.  One server hosts every source under its own prefix::
@@ -29,7 +29,14 @@ import httpx
 
 from . import _payloads as _p
 from ._faults import FaultConfig, FaultKind, RecordedRequest, RouteFaults, TokenBucket
-from ._routes import OddsApiRoutes, PrizePicksRoutes, SavantRoutes, SportRadarRoutes, StatsApiRoutes
+from ._routes import (
+    ChadwickRoutes,
+    OddsApiRoutes,
+    PrizePicksRoutes,
+    SavantRoutes,
+    SportRadarRoutes,
+    StatsApiRoutes,
+)
 from ._routes.core import _HTML_PAGE, _json
 from ._routes.odds_api import _ODDS_DETAILS
 
@@ -48,6 +55,7 @@ SOURCES: Final[Mapping[str, str]] = {
     "prizepicks": "/prizepicks",
     "odds_api": "/oddsapi",
     "sportradar": "/sportradar",
+    "chadwick": "/chadwick",
 }
 _PREFIX_TO_SOURCE: Final = {v: k for k, v in SOURCES.items()}
 _REDACT: Final = frozenset({"apikey", "api_key"})
@@ -71,8 +79,17 @@ class Saturation:
     in_flight_threshold: int
 
 
-class FakeUpstream(SavantRoutes, StatsApiRoutes, PrizePicksRoutes, OddsApiRoutes, SportRadarRoutes):
-    """A loopback HTTP server for Savant, the Stats API, PrizePicks, The Odds API and SportRadar.
+class FakeUpstream(
+    SavantRoutes,
+    StatsApiRoutes,
+    PrizePicksRoutes,
+    OddsApiRoutes,
+    SportRadarRoutes,
+    ChadwickRoutes,
+):
+    """A loopback HTTP server for Savant, the Stats API, PrizePicks, The Odds API, SportRadar
+    and the Chadwick register (the league's players with MLBAM, FanGraphs, Baseball Reference
+    and Retrosheet ids).
 
     ``now`` is the simulated instant when the server starts (default: 21:00 UTC on the league's
     last day, so that day has games final, live and not yet started); simulated time then moves
@@ -197,7 +214,7 @@ class FakeUpstream(SavantRoutes, StatsApiRoutes, PrizePicksRoutes, OddsApiRoutes
     @property
     def base_urls(self) -> dict[str, str]:
         """SDK source name -> base URL (``savant``, ``statsapi``, ``prizepicks``, ``odds_api``,
-        ``sportradar``)."""
+        ``sportradar``, ``chadwick``)."""
         return {name: self.base_url + prefix for name, prefix in SOURCES.items()}
 
     @property
@@ -367,6 +384,10 @@ class FakeUpstream(SavantRoutes, StatsApiRoutes, PrizePicksRoutes, OddsApiRoutes
                     r(sr, "/mlb/{access}/v8/{lang}/games/{gid}/summary.json", self._sr_summary),
                     r(sr, "/mlb/{access}/v8/{lang}/games/{gid}/pbp.json", self._sr_pbp),
                 ],
+            ),
+            Mount(
+                SOURCES["chadwick"],
+                routes=[r("chadwick", "/data/people-{shard}.csv", self._register_shard)],
             ),
         ]
         for mount in routes:
