@@ -156,9 +156,9 @@ def test_without_rapidfuzz_difflib_stands_in(
 def test_bad_lookups_raise_configuration_errors(full: PlayerLookup) -> None:
     with pytest.raises(ConfigurationError, match="lookup needs a name"):
         full.lookup("   ")
-    with pytest.raises(ConfigurationError, match="limit must be an int in 1..100"):
+    with pytest.raises(ConfigurationError, match=r"limit must be an int in 1\.\.100"):
         full.lookup("Judge", limit=0)
-    with pytest.raises(ConfigurationError, match="min_score must be a number in 0..100"):
+    with pytest.raises(ConfigurationError, match=r"min_score must be a number in 0\.\.100"):
         full.lookup("Judge", min_score=101)
 
 
