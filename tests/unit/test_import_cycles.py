@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "import_cycles.py"
 
 
@@ -62,6 +64,7 @@ sys.exit(1 if bad else 0)
 """
 
 
+@pytest.mark.timeout(600)  # one fork per module (134): minutes on a loaded 2-core box
 def test_every_module_imports_first() -> None:
     package = Path(__file__).resolve().parents[2] / "src" / "savantsdk"
     out = subprocess.run(
