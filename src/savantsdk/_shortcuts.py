@@ -15,6 +15,7 @@ on the first shortcut call.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -126,6 +127,13 @@ def leaderboard(
             f"unknown leaderboard {name!r}; valid: {', '.join(LEADERBOARDS)}", setting="name"
         )
     method = getattr(default_client().savant, name)
+    try:
+        inspect.signature(method).bind(year, player_type=player_type, **options)
+    except TypeError as exc:
+        valid = [p for p in inspect.signature(method).parameters if p not in ("year", "lane")]
+        raise ConfigurationError(
+            f"leaderboard {name!r}: {exc}; its options: {', '.join(valid)}", setting="options"
+        ) from exc
     return method(year, player_type=player_type, **options).value.to_pandas()
 
 

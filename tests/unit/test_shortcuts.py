@@ -71,6 +71,8 @@ def test_leaderboard(client: Client) -> None:
     assert {"est_woba", "woba"} <= set(frame.columns)
     with pytest.raises(ConfigurationError, match="unknown leaderboard 'xstats'; valid: expected_"):
         savantsdk.leaderboard("xstats", 2024)
+    with pytest.raises(ConfigurationError, match="its options: player_type, min_pa"):
+        savantsdk.leaderboard("expected_statistics", 2024, min_bbe=10)  # not this board's
 
 
 def test_schedule_for_a_day_and_a_team(client: Client) -> None:

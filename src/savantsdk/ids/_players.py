@@ -282,8 +282,13 @@ class PlayerLookup:
         rows: list[PlayerMatch] = []
         missing: list[int | str] = []
         for raw in wanted:
-            ident = _id_value(str(raw) if isinstance(raw, int) else raw, key)
-            if isinstance(raw, bool) or ident is None:
+            given: object = raw
+            ident = (
+                _id_value(str(raw), key)
+                if isinstance(given, int | str) and not isinstance(given, bool)
+                else None
+            )
+            if ident is None:
                 raise ConfigurationError(
                     f"{raw!r} is not a {key} id"
                     + (" (an integer)" if key in _INT_KEYS else " (text such as 'judgeaa01')"),

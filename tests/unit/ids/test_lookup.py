@@ -189,6 +189,9 @@ def test_reverse_lookup_refuses_bad_ids_and_kinds(full: PlayerLookup) -> None:
         full.reverse(1, key="espn")  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match=r"'judgeaa01' is not a mlbam id \(an integer\)"):
         full.reverse("judgeaa01")
+    for bad in (True, 1.5, None):
+        with pytest.raises(ConfigurationError, match="is not a fangraphs id"):
+            full.reverse([bad], key="fangraphs")  # type: ignore[list-item]
 
 
 def test_matches_as_a_dataframe(full: PlayerLookup) -> None:
