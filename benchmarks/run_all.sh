@@ -45,5 +45,6 @@ run props_math python benchmarks/props_math.py --json
 run fake_upstream_capacity python benchmarks/fake_upstream_capacity.py --json
 run faults python benchmarks/faults.py --json
 run frames python benchmarks/frames.py --json
+run lookup python benchmarks/lookup.py --json
 run demo savantsdk demo --json
 echo "benchmarks: results in $out (commit $commit)" >&2

@@ -45,6 +45,8 @@ TWINS: tuple[tuple[str, str, str, frozenset[str]], ...] = (
     ("SyncPrizePicksClient", "savantsdk.sources._prizepicks", "PrizePicksClient", frozenset()),
     ("SyncOddsApiClient", "savantsdk.sources._odds_api", "OddsApiClient", frozenset()),
     ("SyncSportradarClient", "savantsdk.sources._sportradar", "SportradarClient", frozenset()),
+    ("SyncChadwickClient", "savantsdk.sources._chadwick", "ChadwickClient", frozenset()),
+    ("SyncPlayersClient", "savantsdk.ids._players", "PlayersClient", frozenset()),
     ("SyncMarketLines", "savantsdk.sources._lines", "MarketLines", frozenset()),
     ("SyncPropsClient", "savantsdk.props._online", "PropsClient", frozenset()),
     # the base of savantsdk.sync.Client; the lifecycle is hand-written there

@@ -1,7 +1,10 @@
 """savantsdk: MLB data from Baseball Savant, the MLB Stats API, PrizePicks, The Odds API and
 SportRadar, through a resilient batch executor and a pluggable cache, turned into player props.
 
-Start with :class:`AsyncClient` (or its blocking twin :class:`Client`).
+Start with :class:`AsyncClient` (or its blocking twin :class:`Client`).  In a notebook, one
+line each returns a DataFrame from a default blocking client built on first use:
+:func:`statcast`, :func:`statcast_game`, :func:`leaderboard`, :func:`schedule`,
+:func:`lookup` and :func:`reverse_lookup` (:func:`set_default_client` picks the client).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .exceptions import (
     AllFailedError as AllFailedError,
     BadRequestError as BadRequestError,
     BatchError as BatchError,
+    BlockingCallError as BlockingCallError,
     CacheDegradedWarning as CacheDegradedWarning,
     CacheError as CacheError,
     CircuitOpenError as CircuitOpenError,
@@ -56,6 +60,16 @@ if TYPE_CHECKING:  # the client side is imported on first use (see __getattr__)
         ProbeResult as ProbeResult,
         SourceHealth as SourceHealth,
     )
+    from ._shortcuts import (
+        default_client as default_client,
+        leaderboard as leaderboard,
+        lookup as lookup,
+        reverse_lookup as reverse_lookup,
+        schedule as schedule,
+        set_default_client as set_default_client,
+        statcast as statcast,
+        statcast_game as statcast_game,
+    )
     from .coordination import RedisCoordination as RedisCoordination
     from .executor import (
         BatchResult as BatchResult,
@@ -74,6 +88,7 @@ __all__ = (
     "BadRequestError",
     "BatchError",
     "BatchResult",
+    "BlockingCallError",
     "BreakerPolicy",
     "CacheDegradedWarning",
     "CacheError",
@@ -114,6 +129,14 @@ __all__ = (
     "SourceTimeoutError",
     "Timeout",
     "UnauthorizedError",
+    "default_client",
+    "leaderboard",
+    "lookup",
+    "reverse_lookup",
+    "schedule",
+    "set_default_client",
+    "statcast",
+    "statcast_game",
 )
 
 
@@ -132,6 +155,15 @@ _LAZY: dict[str, str] = {
     "ProbeResult": "._health",
     "RedisCoordination": ".coordination",
     "SourceHealth": "._health",
+    # the notebook one-liners (savantsdk._shortcuts): importing them builds no client
+    "default_client": "._shortcuts",
+    "leaderboard": "._shortcuts",
+    "lookup": "._shortcuts",
+    "reverse_lookup": "._shortcuts",
+    "schedule": "._shortcuts",
+    "set_default_client": "._shortcuts",
+    "statcast": "._shortcuts",
+    "statcast_game": "._shortcuts",
 }
 
 

@@ -39,8 +39,10 @@ from .typing import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ._health import Health
     from .coordination import Coordination
+    from .ids import PlayersClient
     from .props import PropsClient
     from .sources import (
+        ChadwickClient,
         MarketLines,
         OddsApiClient,
         PrizePicksClient,
@@ -275,9 +277,25 @@ class AsyncClient(AsyncClosing):
 
         return self._namespace("sportradar", lambda: SportradarClient(self))
 
+    @property
+    def chadwick(self) -> ChadwickClient:
+        """The Chadwick Bureau register (every player id it carries); ``players`` searches it."""
+        from .sources import ChadwickClient
+
+        return self._namespace("chadwick", lambda: ChadwickClient(self))
+
+    @property
+    def players(self) -> PlayersClient:
+        """Player lookup by name (fuzzy) or by any id, over the Chadwick register
+        (``await client.players.lookup("Aaron Judge")``)."""
+        from .ids import PlayersClient
+
+        return self._namespace("players", lambda: PlayersClient(self))
+
     def source(self, name: str) -> SourceClient:
         """The source client of ``name`` (``"savant"``, ``"statsapi"``, ``"prizepicks"``,
-        ``"odds_api"``, ``"sportradar"``): the same object as the attribute of that name."""
+        ``"odds_api"``, ``"sportradar"``, ``"chadwick"``): the same object as the attribute
+        of that name."""
         self.settings(name)  # ConfigurationError for an unknown source
         source: SourceClient = getattr(self, name)
         return source

@@ -34,13 +34,14 @@ __all__ = (
     "local_cache_settings",
 )
 
-SourceName = Literal["savant", "statsapi", "prizepicks", "odds_api", "sportradar"]
+SourceName = Literal["savant", "statsapi", "prizepicks", "odds_api", "sportradar", "chadwick"]
 SOURCE_NAMES: Final[tuple[SourceName, ...]] = (
     "savant",
     "statsapi",
     "prizepicks",
     "odds_api",
     "sportradar",
+    "chadwick",
 )
 
 #: Every environment variable the SDK reads, with its meaning (the docs table is built from it).
@@ -447,6 +448,8 @@ _DEFAULT_BASE_URLS: Final[Mapping[str, str]] = {
     "prizepicks": "https://api.prizepicks.com",
     "odds_api": "https://api.the-odds-api.com",
     "sportradar": "https://api.sportradar.com",
+    # the Chadwick Bureau register's raw files on GitHub (savantsdk.sources.ChadwickClient)
+    "chadwick": "https://raw.githubusercontent.com/chadwickbureau/register/master",
 }
 # Savant documents no limit; peers see timeouts past ~8 parallel queries.  The Odds API
 # answers 429 past 30/s; SportRadar trials allow 1 query per second; PrizePicks blocks bots.
@@ -456,6 +459,7 @@ _DEFAULT_RATES: Final[Mapping[str, tuple[float | None, int]]] = {
     "prizepicks": (1.0, 1),
     "odds_api": (25.0, 10),
     "sportradar": (1.0, 1),
+    "chadwick": (4.0, 4),
 }
 
 for _name in SOURCE_NAMES:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
     from datetime import date, datetime
+    from pathlib import Path
     from typing import Any, Literal
 
     import httpx
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from savantsdk.cache._ttl import TtlPolicy
     from savantsdk.coordination import Coordination
     from savantsdk.executor import BatchResult, Executor, ExecutorMetrics
+    from savantsdk.ids import PlayersClient
+    from savantsdk.ids._players import PlayerLookup, PlayerMatches
     from savantsdk.props import PropsClient
     from savantsdk.props._distributions import Stat
     from savantsdk.props._generate import PropSet
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
     from savantsdk.props._rates import RateModel
     from savantsdk.props._slate import Slate
     from savantsdk.sources import (
+        ChadwickClient,
         LineSet,
         MarketLines,
         OddsApiClient,
@@ -57,6 +61,7 @@ if TYPE_CHECKING:
         SportradarClient,
         StatsApiClient,
     )
+    from savantsdk.sources._chadwick import IdKey, Register
     from savantsdk.sources._leaderboards import (
         ExitVelocityRow,
         ExpectedStatsRow,
@@ -95,13 +100,15 @@ if TYPE_CHECKING:
         Team,
     )
     from savantsdk.sources._statsapi_stats import Leaders, SeasonStats, Standings
-    from savantsdk.typing import AsyncCacheBackend, Clock, SourceContext
+    from savantsdk.typing import AsyncCacheBackend, Clock, DateLike, SourceContext
 
 __all__ = (
     "ClientMethods",
     "SyncCache",
+    "SyncChadwickClient",
     "SyncMarketLines",
     "SyncOddsApiClient",
+    "SyncPlayersClient",
     "SyncPrizePicksClient",
     "SyncPropsClient",
     "SyncSavantClient",
@@ -311,13 +318,13 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
     def split_teams(self) -> tuple[str, ...]:
         return self._async_ns.split_teams
 
-    def is_settled(self, day: date) -> bool:
+    def is_settled(self, day: DateLike) -> bool:
         """Whether ``day``'s data is final enough to cache as immutable (by the client clock)."""
         return self._portal.call(functools.partial(self._async_ns.is_settled, day))
 
     def search_params(
         self,
-        day: date,
+        day: DateLike,
         *,
         team: str | None = None,
         batter: int | None = None,
@@ -332,8 +339,8 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
 
     def statcast(
         self,
-        start: date,
-        end: date | None = None,
+        start: DateLike,
+        end: DateLike | None = None,
         *,
         team: str | None = None,
         batter: int | None = None,
@@ -344,6 +351,8 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
         errors: ErrorMode = "warn",
     ) -> StatcastResult:
         """Statcast pitches from ``start`` to ``end`` (inclusive; one day when ``end`` is None).
+        Dates are :data:`~savantsdk.typing.DateLike` (``date``, ``datetime``, ``Timestamp`` or
+        ``"2024-06-01"``).
 
         Optional filters: ``team`` (any code or name the identity module knows: ``"SEA"``,
         ``"Seattle Mariners"``, ``"ANA"``; unknown teams raise ``ConfigurationError``),
@@ -374,8 +383,8 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
 
     def statcast_raw(
         self,
-        start: date,
-        end: date | None = None,
+        start: DateLike,
+        end: DateLike | None = None,
         *,
         lane: Lane = Lane.HISTORICAL,
         on_progress: Callable[[int, int], None] | None = None,
@@ -404,7 +413,7 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
             )
         )
 
-    def forget_days(self, days: Iterable[date]) -> int:
+    def forget_days(self, days: Iterable[DateLike] | DateLike) -> int:
         """Drop the cached Statcast of these days (unfiltered pulls), so the next pull fetches
         them again; returns how many entries were removed (0 without a cache).
         """
@@ -655,8 +664,8 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
 
     def schedule(
         self,
-        start: date | None = None,
-        end: date | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
         *,
         game_pk: int | None = None,
         team_id: int | None = None,
@@ -664,7 +673,8 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         hydrate: Sequence[str] = ("probablePitcher", "lineups"),
         lane: Lane = Lane.PROPS,
     ) -> Fetched[Schedule]:
-        """``/api/v1/schedule`` for a date, a date range (``end``) or one ``game_pk``.
+        """``/api/v1/schedule`` for a date, a date range (``end``) or one ``game_pk``
+        (dates: :data:`~savantsdk.typing.DateLike`).
 
         Hydrates probable pitchers and posted lineups by default.  Doubleheader games are
         separate games: use ``.value.by_game_pk()``, never the date, as the key.
@@ -774,7 +784,7 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         *,
         roster_type: str = "active",
         season: int | None = None,
-        on_date: date | None = None,
+        on_date: DateLike | None = None,
         lane: Lane = Lane.PROPS,
     ) -> Fetched[Roster]:
         """``/api/v1/teams/{id}/roster/{roster_type}`` (``.value.active()`` keeps status A)."""
@@ -801,12 +811,13 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
     def lineups(self, game: int, *, lane: Lane = ...) -> GameLineups: ...
 
     @overload
-    def lineups(self, game: date, *, lane: Lane = ...) -> tuple[GameLineups, ...]: ...
+    def lineups(self, game: DateLike, *, lane: Lane = ...) -> tuple[GameLineups, ...]: ...
 
     def lineups(
-        self, game: int | date, *, lane: Lane = Lane.PROPS
+        self, game: int | DateLike, *, lane: Lane = Lane.PROPS
     ) -> GameLineups | tuple[GameLineups, ...]:
-        """Starting lineups for one game (``game_pk``) or every game of a date.
+        """Starting lineups for one game (``game_pk``) or every game of a date
+        (:data:`~savantsdk.typing.DateLike`).
 
         Primary source: the schedule's ``hydrate=lineups``.  Fallback when the schedule has
         none: the boxscore's ``battingOrder``.  Each result says which source served it.
@@ -1100,8 +1111,10 @@ class SyncSportradarClient(SyncNamespace["SportradarClient"]):
         """QPS/quota headers of the last response, when the gateway sends them."""
         return self._async_ns.quota
 
-    def schedule(self, day: date, *, use_cache: bool = True) -> Fetched[SportradarSchedule]:
-        """The daily schedule (``games/{yyyy}/{mm}/{dd}/schedule.json``)."""
+    def schedule(self, day: DateLike, *, use_cache: bool = True) -> Fetched[SportradarSchedule]:
+        """The daily schedule (``games/{yyyy}/{mm}/{dd}/schedule.json``); ``day`` is
+        :data:`~savantsdk.typing.DateLike`.
+        """
         return self._portal.call(
             functools.partial(self._async_ns.schedule, day, use_cache=use_cache)
         )
@@ -1125,6 +1138,97 @@ class SyncSportradarClient(SyncNamespace["SportradarClient"]):
         )
 
 
+class SyncChadwickClient(SyncNamespace["ChadwickClient"]):
+    """Blocking twin of :class:`savantsdk.sources.ChadwickClient`."""
+
+    _async_ns: ChadwickClient
+
+    def quota_status(self) -> QuotaStatus:
+        """This upstream publishes no quota: every field is None."""
+        return self._portal.call(functools.partial(self._async_ns.quota_status))
+
+    def health_probe(self, *, timeout_s: float) -> int:
+        """``HEAD /`` without credentials through this source's executor (see
+        ``client.health(probe=True)``); returns the HTTP status.
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
+        )
+
+    def shard(self, shard: str, *, lane: Lane = Lane.HISTORICAL) -> Register:
+        """One shard (``data/people-{shard}.csv``, ``shard`` in ``0``..``f``), through the
+        executor and the cache (stored reduced, as ``reference`` data).
+        """
+        return self._portal.call(functools.partial(self._async_ns.shard, shard, lane=lane))
+
+    def register(
+        self,
+        *,
+        path: str | Path | None = None,
+        lane: Lane = Lane.HISTORICAL,
+        on_progress: Callable[[int, int], None] | None = None,
+        progress: bool | None = None,
+    ) -> Register:
+        """The whole register: the 16 shards fetched concurrently (each cached), or the local
+        copy at ``path`` (:func:`read_register`).  A shard that cannot be fetched raises its
+        typed error (a register missing a shard would miss people silently).  ``progress``: a
+        bar over the shards (``None``: in Jupyter or on a terminal).
+        """
+        return self._portal.call(
+            functools.partial(
+                self._async_ns.register,
+                path=path,
+                lane=lane,
+                on_progress=on_progress,
+                progress=progress,
+            )
+        )
+
+
+class SyncPlayersClient(SyncNamespace["PlayersClient"]):
+    """Blocking twin of :class:`savantsdk.sources.PlayersClient`."""
+
+    _async_ns: PlayersClient
+
+    def index(
+        self, *, path: str | Path | None = None, progress: bool | None = None
+    ) -> PlayerLookup:
+        """The :class:`PlayerLookup` over the register (``path``: a local copy, see
+        :func:`~savantsdk.sources.read_register`; else the ``chadwick`` source).  Built on
+        first use; concurrent first calls build it once.  ``progress``: a bar over the
+        register's shards while they download (``None``: in Jupyter or on a terminal).
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.index, path=path, progress=progress)
+        )
+
+    def lookup(
+        self, name: str, *, limit: int = 5, min_score: float = 70.0, path: str | Path | None = None
+    ) -> PlayerMatches:
+        """People matching ``name``, with every id the register carries and a score (100 = the
+        same name): :meth:`PlayerLookup.lookup`.
+        """
+        return self._portal.call(
+            functools.partial(
+                self._async_ns.lookup, name, limit=limit, min_score=min_score, path=path
+            )
+        )
+
+    def reverse_lookup(
+        self,
+        ids: Iterable[int | str] | int | str,
+        *,
+        key: IdKey = "mlbam",
+        path: str | Path | None = None,
+    ) -> PlayerMatches:
+        """The people with these ids (``key``: ``mlbam``, ``fangraphs``, ``bbref`` or
+        ``retro``): :meth:`PlayerLookup.reverse`.
+        """
+        return self._portal.call(
+            functools.partial(self._async_ns.reverse_lookup, ids, key=key, path=path)
+        )
+
+
 class SyncMarketLines(SyncNamespace["MarketLines"]):
     """Blocking twin of :class:`savantsdk.sources.MarketLines`."""
 
@@ -1133,7 +1237,7 @@ class SyncMarketLines(SyncNamespace["MarketLines"]):
     def player_lines(
         self,
         *,
-        day: date | None = None,
+        day: DateLike | None = None,
         event_ids: Sequence[str] | None = None,
         markets: Sequence[str] | str = MLB_PLAYER_PROP_MARKETS,
         regions: Sequence[str] | str | None = ("us",),
@@ -1142,7 +1246,8 @@ class SyncMarketLines(SyncNamespace["MarketLines"]):
         sport: str = MLB_SPORT_KEY,
         prizepicks_odds_types: Sequence[OddsType] = (OddsType.STANDARD,),
     ) -> LineSet:
-        """Lines for the events of ``day`` (an MLB day, Eastern) or for ``event_ids``.
+        """Lines for the events of ``day`` (an MLB day, Eastern;
+        :data:`~savantsdk.typing.DateLike`) or for ``event_ids``.
 
         PrizePicks fallback lines are filtered to ``day`` when given (``event_ids`` cannot be
         mapped onto PrizePicks games: with ids only, the whole MLB board is used).
@@ -1173,7 +1278,7 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
 
     def history(
         self,
-        date: dt.date,
+        date: DateLike,
         *,
         days: int | None = None,
         on_progress: Callable[[int, int], None] | None = None,
@@ -1202,18 +1307,18 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
         )
 
     def slate(
-        self, date: dt.date, history: PlateAppearances | None = None
+        self, date: DateLike, history: PlateAppearances | None = None
     ) -> tuple[Slate, OnlineReport]:
         """The date's slate from the Stats API (see the module docs for projected lineups)."""
         return self._portal.call(functools.partial(self._async_ns.slate, date, history))
 
-    def lines(self, date: dt.date) -> tuple[tuple[MarketLine, ...], LineSet]:
+    def lines(self, date: DateLike) -> tuple[tuple[MarketLine, ...], LineSet]:
         """Market lines for ``date`` (The Odds API, falling back to PrizePicks)."""
         return self._portal.call(functools.partial(self._async_ns.lines, date))
 
     def generate(
         self,
-        date: dt.date,
+        date: DateLike,
         *,
         markets: Iterable[str | Stat] | None = None,
         games: Iterable[int] | None = None,
@@ -1229,7 +1334,9 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
         allow_other_day_lines: bool = False,
         slate_wait_s: float | None = None,
     ) -> PropSet:
-        """Props for every starting batter and probable starter of ``date``.
+        """Props for every starting batter and probable starter of ``date``
+        (:data:`~savantsdk.typing.DateLike`: a ``date``, ``datetime``, ``Timestamp`` or
+        ``"2024-06-10"``).
 
         ``lines``: True fetches market lines, False prices at the default lines only, or give
         your own :class:`MarketLine` objects.  ``include_model_lines=False`` keeps only the
@@ -1314,6 +1421,18 @@ class ClientMethods(SyncNamespace["AsyncClient"]):
     def sportradar(self) -> SyncSportradarClient:
         """SportRadar MLB: schedule, boxscores, play by play."""
         return SyncSportradarClient(self._async_ns.sportradar, self._portal)
+
+    @property
+    def chadwick(self) -> SyncChadwickClient:
+        """The Chadwick Bureau register (every player id it carries); ``players`` searches it."""
+        return SyncChadwickClient(self._async_ns.chadwick, self._portal)
+
+    @property
+    def players(self) -> SyncPlayersClient:
+        """Player lookup by name (fuzzy) or by any id, over the Chadwick register
+        (``await client.players.lookup("Aaron Judge")``).
+        """
+        return SyncPlayersClient(self._async_ns.players, self._portal)
 
     @property
     def lines(self) -> SyncMarketLines:

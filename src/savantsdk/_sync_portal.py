@@ -4,7 +4,9 @@ of the generated namespace twins (``_sync_namespaces.py``).
 A :class:`Portal` is one client's view of the shared anyio ``BlockingPortal`` (a
 ``with_options()`` copy has its own view of its parent's portal): once its client is closed,
 or the portal thread has stopped, every call raises :class:`~savantsdk.ClientClosedError`
-instead of anyio's bare ``RuntimeError``.
+instead of anyio's bare ``RuntimeError``; a call from the client's own event-loop thread (which
+would deadlock) raises :class:`~savantsdk.BlockingCallError`, saying to ``await`` the
+:class:`~savantsdk.AsyncClient` instead.
 """
 
 from __future__ import annotations
@@ -13,18 +15,30 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
-from .exceptions import ClientClosedError
+from .exceptions import BlockingCallError, ClientClosedError
 
 if TYPE_CHECKING:
     from anyio.from_thread import BlockingPortal
 
-__all__ = ("Portal", "SyncNamespace")
+__all__ = ("BLOCKING_ON_LOOP", "Portal", "SyncNamespace")
 
 T = TypeVar("T")
 A = TypeVar("A")
 
 #: What anyio raises when a call reaches a portal whose event loop has stopped.
 _NOT_RUNNING = "This portal is not running"
+#: What anyio raises when a portal is called from its own event-loop thread.
+_ON_LOOP = "This method cannot be called from the event loop thread"
+#: What to do instead: the message of :class:`~savantsdk.BlockingCallError`.
+BLOCKING_ON_LOOP = (
+    "a blocking savantsdk.Client method was called on the client's own event loop (from a "
+    "coroutine, callback or hook the client runs), where it would wait for itself forever. "
+    "In async code use savantsdk.AsyncClient and await its methods: "
+    "'async with savantsdk.AsyncClient() as client: df = (await "
+    'client.savant.statcast("2024-06-01")).to_pandas()\'. In a Jupyter cell, top-level '
+    "'await' works as it is (no nest_asyncio needed); the blocking Client is for plain code: "
+    "scripts, threads and notebook cells that do not await."
+)
 
 
 class Portal:
@@ -68,6 +82,8 @@ class Portal:
         except RuntimeError as exc:
             if str(exc) == _NOT_RUNNING:
                 raise self._closed_error() from exc
+            if str(exc) == _ON_LOOP:
+                raise BlockingCallError(BLOCKING_ON_LOOP) from exc
             raise
 
     def iterate(self, agen: AsyncIterator[T]) -> Iterator[T]:

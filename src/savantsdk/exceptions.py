@@ -21,6 +21,7 @@ Every exception the SDK raises on purpose derives from :class:`SavantError`::
     ├── CircuitOpenError                              .source, .retry_at, .opened_by (fail fast)
     ├── CacheError                                    only from explicit cache calls
     ├── ClientClosedError                             a call on a closed blocking Client
+    ├── BlockingCallError(SavantError, RuntimeError)  a blocking Client call on its own loop: await
     ├── BatchError(ExceptionGroup, SavantError)       .result: the full BatchResult
     └── PropGenerationError                           unknown stat, bad line, no data
 
@@ -51,6 +52,7 @@ __all__ = (
     "AllFailedError",
     "BadRequestError",
     "BatchError",
+    "BlockingCallError",
     "CacheDegradedWarning",
     "CacheError",
     "CircuitOpenError",
@@ -243,6 +245,12 @@ class CacheError(SavantError):
 class ClientClosedError(SavantError):
     """A blocking :class:`~savantsdk.Client` was called after ``close()`` (or after the client
     it was copied from with ``with_options()`` was closed)."""
+
+
+class BlockingCallError(SavantError, RuntimeError):
+    """A blocking :class:`~savantsdk.Client` method was called on the client's own event loop
+    (from a coroutine, callback or hook that the client runs), where blocking would deadlock.
+    The message says what to use instead: ``await`` with :class:`~savantsdk.AsyncClient`."""
 
 
 class BatchError(ExceptionGroup, SavantError):  # type: ignore[misc,unused-ignore]

@@ -1,14 +1,22 @@
-"""Matplotlib figures for notebooks: a prop's distribution, a reliability diagram, a spray chart.
+"""Matplotlib figures for notebooks: a prop's distribution, a reliability diagram, a spray
+chart, a strike-zone pitch plot and a pitch-movement plot.
 
 Needs the ``plot`` extra (``pip install 'savantsdk[plot]'``, matplotlib); without it each
 function raises :class:`~savantsdk.exceptions.MissingExtraError`.  Every function draws on
 ``ax`` when given, else on a new figure (``matplotlib.pyplot.subplots``), and returns the axes::
 
-    from savantsdk.plots import plot_calibration, plot_prop, spray_chart
+    from savantsdk.plots import (
+        pitch_movement, plot_calibration, plot_prop, spray_chart, strike_zone,
+    )
 
     plot_prop(props.props[0])                 # pmf bars, the line, fair vs market P(over)
     plot_calibration(report)                  # a BacktestReport, or (p, y) arrays
     spray_chart(table, 660271)                # a batter's batted balls on a field outline
+    strike_zone(table, pitcher=669373)        # pitch locations over the zone, by pitch type
+    pitch_movement(table, pitcher=669373)     # horizontal vs induced vertical break, by type
+
+``table`` is a :class:`~savantsdk.sources.StatcastTable` or a ``StatcastResult`` (what
+``client.savant.statcast(...)`` returns).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ if TYPE_CHECKING:
 
     from .props import Prop, PropLine
 
-__all__ = ("plot_calibration", "plot_prop", "spray_chart")
+__all__ = ("pitch_movement", "plot_calibration", "plot_prop", "spray_chart", "strike_zone")
 
 _OVER: Final = "#1f77b4"
 _UNDER: Final = "#ff7f0e"
@@ -395,4 +403,242 @@ def spray_chart(
     ax.set_xlim(-330, 330)
     ax.set_ylim(-30, 460)
     ax.set_axis_off()
+    return ax
+
+
+# ------------------------------------------------------------------------- pitch-level plots
+
+#: Half the plate's width (17 in) in feet, plus a ball's radius either side: the rule-book
+#: zone's edges as Statcast's ``plate_x`` sees them.
+PLATE_HALF_WIDTH_FT: Final = 17 / 2 / 12
+BALL_RADIUS_FT: Final = 1.45 / 12
+#: Pitch type -> colour, close to Baseball Savant's; other types take the next of _SPARE.
+_PITCH_COLORS: Final[dict[str, str]] = {
+    "FF": "#d22d49",  # four-seam
+    "SI": "#fe9d00",  # sinker
+    "FC": "#933f2c",  # cutter
+    "SL": "#eee716",  # slider
+    "ST": "#ddb33a",  # sweeper
+    "SV": "#93afd4",  # slurve
+    "CU": "#00d1ed",  # curveball
+    "KC": "#6236cd",  # knuckle curve
+    "CH": "#1dbe3a",  # changeup
+    "FS": "#3bacac",  # splitter
+    "FO": "#55ccab",  # forkball
+    "SC": "#60db33",  # screwball
+    "KN": "#3c44cd",  # knuckleball
+    "EP": "#888888",  # eephus
+}
+_SPARE: Final = ("#1f77b4", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def _statcast_table(table: StatcastTable | StatcastResult) -> StatcastTable:
+    return table.table if isinstance(table, StatcastResult) else table
+
+
+def _require_columns(t: StatcastTable, needed: Sequence[str], what: str) -> None:
+    absent = [c for c in needed if c not in t]
+    if absent:
+        raise ConfigurationError(
+            f"{what} needs the Statcast column(s) {', '.join(absent)}", setting="table"
+        )
+
+
+def _player_rows(
+    t: StatcastTable, pitcher: int | None, batter: int | None, what: str
+) -> npt.NDArray[np.bool_]:
+    rows = np.ones(t.rows, dtype=bool)
+    for column, wanted in (("pitcher", pitcher), ("batter", batter)):
+        if wanted is None:
+            continue
+        _require_columns(t, (column,), what)
+        col = t.column(column)
+        rows &= (col.values == wanted) & ~col.missing
+    return rows
+
+
+def _one_name(t: StatcastTable, rows: npt.NDArray[np.bool_], other: str) -> str | None:
+    """``player_name`` when the rows show one name over several ``other`` players (then it is
+    the name of the player they share), else None."""
+    if "player_name" not in t or other not in t:
+        return None
+    names = {v for v in t.column("player_name").values[rows].tolist() if v}
+    others = np.unique(t.column(other).values[rows])
+    return str(names.pop()) if len(names) == 1 and others.size > 1 else None
+
+
+def _who(
+    t: StatcastTable,
+    rows: npt.NDArray[np.bool_],
+    pitcher: int | None,
+    batter: int | None,
+    name: str | None,
+) -> str:
+    if name:
+        return name
+    if pitcher is not None and batter is None:
+        return _one_name(t, rows, "batter") or f"pitcher {pitcher}"
+    if batter is not None and pitcher is None:
+        return _one_name(t, rows, "pitcher") or f"batter {batter}"
+    if pitcher is not None and batter is not None:
+        return f"pitcher {pitcher} vs batter {batter}"
+    return "all pitches"
+
+
+def _groups(
+    t: StatcastTable, column: str, mask: npt.NDArray[np.bool_]
+) -> list[tuple[str, npt.NDArray[np.bool_], str]]:
+    """(label, rows of ``mask`` with that value, colour) per value of ``column``, the most
+    frequent first; missing values are ``"unknown"``."""
+    col = t.column(column)
+    labels = np.asarray(
+        [
+            "unknown" if miss else str(v)
+            for v, miss in zip(col.values[mask], col.missing[mask], strict=True)
+        ],
+        dtype=object,
+    )
+    order: list[tuple[str, int]] = []
+    if labels.size:
+        values, counts = np.unique(labels, return_counts=True)
+        order = sorted(
+            ((str(v), int(c)) for v, c in zip(values.tolist(), counts.tolist(), strict=True)),
+            key=lambda vc: (-vc[1], vc[0]),
+        )
+    spare = iter(_SPARE * (1 + len(order) // len(_SPARE)))
+    out: list[tuple[str, npt.NDArray[np.bool_], str]] = []
+    for label, _ in order:
+        color = _PITCH_COLORS.get(label) if column == "pitch_type" else None
+        out.append((label, labels == label, color or next(spare)))
+    return out
+
+
+def strike_zone(
+    table: StatcastTable | StatcastResult,
+    pitcher: int | None = None,
+    ax: Axes | None = None,
+    *,
+    batter: int | None = None,
+    color_by: str = "pitch_type",
+    name: str | None = None,
+) -> Axes:
+    """Pitch locations as they cross the plate (``plate_x``/``plate_z``, feet, catcher's
+    view) over the strike zone, one point per pitch, coloured by ``color_by`` (any text
+    column: ``pitch_type`` by default, ``description``, ``type``, ``stand``, ...) with counts
+    in the legend.  ``pitcher``/``batter`` (MLBAM ids) keep their pitches; neither keeps all.
+    The zone spans the plate plus a ball's radius either side and, vertically, the mean of
+    the plotted pitches' ``sz_bot``..``sz_top`` (each batter's zone); the plate is drawn
+    below it."""
+    t = _statcast_table(table)
+    _require_columns(t, ("plate_x", "plate_z", "sz_top", "sz_bot"), "strike_zone")
+    if color_by not in t or t.column(color_by).kind != "str":
+        raise ConfigurationError(
+            f"color_by must be a text Statcast column of the table (pitch_type, description, "
+            f"type, ...), got {color_by!r}",
+            setting="color_by",
+        )
+    rows = _player_rows(t, pitcher, batter, "strike_zone")
+    px, pz = t.column("plate_x"), t.column("plate_z")
+    mask = rows & ~px.missing & ~pz.missing
+    x, z = px.values[mask], pz.values[mask]
+    top, bot = t.column("sz_top"), t.column("sz_bot")
+    zrows = mask & ~top.missing & ~bot.missing
+    zone_top = float(top.values[zrows].mean()) if zrows.any() else 3.5
+    zone_bot = float(bot.values[zrows].mean()) if zrows.any() else 1.5
+    ax = _axes(ax, "strike_zone()", (5.0, 6.0))
+    half = PLATE_HALF_WIDTH_FT + BALL_RADIUS_FT
+    ax.add_patch(_rectangle((-half, zone_bot), 2 * half, zone_top - zone_bot, label="strike zone"))
+    plate_y = 0.25
+    w = PLATE_HALF_WIDTH_FT
+    ax.plot(
+        [-w, w, w, 0, -w, -w],
+        [plate_y, plate_y, plate_y - 0.1, plate_y - 0.2, plate_y - 0.1, plate_y],
+        color="#555",
+        linewidth=1,
+    )
+    groups = _groups(t, color_by, mask)
+    for label, sel, color in groups:
+        ax.scatter(
+            x[sel],
+            z[sel],
+            s=14,
+            color=color,
+            alpha=0.75,
+            edgecolors="none",
+            label=f"{label} ({int(sel.sum())})",
+            zorder=3,
+        )
+    who = _who(t, rows, pitcher, batter, name)
+    ax.set_title(f"{who}: {int(mask.sum())} pitches")
+    if groups:
+        ax.legend(loc="upper right", fontsize=7, markerscale=1.5)
+    else:
+        ax.text(0, 2.5, "no pitches", ha="center", va="center", color="#555")
+    ax.set_aspect("equal")
+    ax.set_xlim(-2.5, 2.5)
+    ax.set_ylim(-0.2, 5.2)
+    ax.set_xlabel("plate_x (ft, catcher's view)")
+    ax.set_ylabel("plate_z (ft)")
+    return ax
+
+
+def _rectangle(xy: tuple[float, float], width: float, height: float, *, label: str) -> Any:
+    patches = require("matplotlib.patches", extra="plot", purpose="strike_zone()")
+    return patches.Rectangle(
+        xy, width, height, fill=False, edgecolor="#222", linewidth=1.5, label=label, zorder=2
+    )
+
+
+def pitch_movement(
+    table: StatcastTable | StatcastResult,
+    pitcher: int | None = None,
+    ax: Axes | None = None,
+    *,
+    name: str | None = None,
+) -> Axes:
+    """Pitch movement by pitch type: horizontal break (``pfx_x``) against induced vertical
+    break (``pfx_z``), in inches from the catcher's view, one point per pitch and a large
+    marker at each type's mean; the legend gives each type's count, mean break and, when the
+    table has ``release_speed``, mean velocity.  ``pitcher`` (an MLBAM id) keeps his
+    pitches; None plots every pitch of the table."""
+    t = _statcast_table(table)
+    _require_columns(t, ("pfx_x", "pfx_z", "pitch_type"), "pitch_movement")
+    rows = _player_rows(t, pitcher, None, "pitch_movement")
+    hx, vz = t.column("pfx_x"), t.column("pfx_z")
+    mask = rows & ~hx.missing & ~vz.missing
+    x, z = hx.values[mask] * 12.0, vz.values[mask] * 12.0
+    speed = t.column("release_speed") if "release_speed" in t else None
+    ax = _axes(ax, "pitch_movement()", (6.0, 6.0))
+    ax.axhline(0, color="#999", linewidth=0.8, zorder=1)
+    ax.axvline(0, color="#999", linewidth=0.8, zorder=1)
+    groups = _groups(t, "pitch_type", mask)
+    for label, sel, color in groups:
+        text = f"{label} ({int(sel.sum())}): {x[sel].mean():+.1f} in, {z[sel].mean():+.1f} in"
+        if speed is not None:
+            mph = speed.values[mask][sel]
+            known = ~speed.missing[mask][sel]
+            if known.any():
+                text += f", {mph[known].mean():.1f} mph"
+        ax.scatter(x[sel], z[sel], s=10, color=color, alpha=0.45, edgecolors="none", zorder=2)
+        ax.scatter(
+            [x[sel].mean()],
+            [z[sel].mean()],
+            s=140,
+            color=color,
+            edgecolors="black",
+            linewidths=1.0,
+            label=text,
+            zorder=4,
+        )
+    who = _who(t, rows, pitcher, None, name)
+    ax.set_title(f"{who}: movement of {int(mask.sum())} pitches")
+    if groups:
+        ax.legend(loc="upper left", fontsize=7)
+    else:
+        ax.text(0, 0, "no pitches", ha="center", va="center", color="#555")
+    ax.set_xlim(-25, 25)
+    ax.set_ylim(-25, 25)
+    ax.set_aspect("equal")
+    ax.set_xlabel("horizontal break (in, catcher's view)")
+    ax.set_ylabel("induced vertical break (in)")
     return ax

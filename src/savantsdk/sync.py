@@ -8,7 +8,9 @@ it never creates a loop per call (which breaks rate limiters and connection pool
 
 The client enters its ``AsyncClient`` on that loop when it is built and exits it on
 ``close()``, so it behaves like ``async with AsyncClient()`` (stale-while-revalidate refreshes
-run in the background, for instance).
+run in the background, for instance).  A client still open at interpreter exit is closed then.
+Calling a blocking method from the client's own loop (inside a coroutine or hook it runs)
+raises :class:`~savantsdk.BlockingCallError`: there, ``await`` the ``AsyncClient``.
 
 Every method of the async client and of the namespaces hanging off it (``client.savant``,
 ``client.statsapi``, ``client.props``, ``client.cache``, ...) is here as a blocking method with
@@ -20,6 +22,8 @@ Those twins are generated from the async classes by ``scripts/gen_sync.py`` into
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import threading
 import warnings
 import weakref
@@ -35,8 +39,10 @@ from ._config import local_cache_settings
 from ._sync_namespaces import (
     ClientMethods,
     SyncCache,
+    SyncChadwickClient,
     SyncMarketLines,
     SyncOddsApiClient,
+    SyncPlayersClient,
     SyncPrizePicksClient,
     SyncPropsClient,
     SyncSavantClient,
@@ -57,8 +63,10 @@ if TYPE_CHECKING:
 __all__ = (
     "Client",
     "SyncCache",
+    "SyncChadwickClient",
     "SyncMarketLines",
     "SyncOddsApiClient",
+    "SyncPlayersClient",
     "SyncPrizePicksClient",
     "SyncPropsClient",
     "SyncSavantClient",
@@ -75,6 +83,7 @@ SyncSource = (
     | SyncPrizePicksClient
     | SyncOddsApiClient
     | SyncSportradarClient
+    | SyncChadwickClient
 )
 
 
@@ -136,6 +145,7 @@ class Client(Closing, ClientMethods):
             cm.__exit__(None, None, None)
             raise
         self._closed = False
+        _OPEN.add(self)
 
     def _enter(self, blocking: BlockingPortal, client: AsyncClient) -> None:
         # ``async with client`` in a task of its own on the loop: the cache's task group
@@ -216,3 +226,16 @@ class Client(Closing, ClientMethods):
 
 async def _make_async_client(options: dict[str, Any]) -> AsyncClient:
     return AsyncClient(**options)
+
+
+#: Clients with a portal thread of their own, still open (closed at interpreter exit).
+_OPEN: weakref.WeakSet[Client] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_clients() -> None:
+    """Close every Client left open: its portal thread would otherwise block the interpreter's
+    exit (the portal's own shutdown needs the loop that is being torn down)."""
+    for client in list(_OPEN):
+        with contextlib.suppress(Exception):
+            client.close()

@@ -23,6 +23,10 @@ stays cheap):
 - props: :class:`RateModel`, :class:`FittedRates`, :class:`PlayerPrior`;
 - alerts: :class:`AlertRule`.
 
+:data:`DateLike` is what every argument that takes a calendar day accepts: a ``datetime.date``,
+a ``datetime.datetime`` or ``pandas.Timestamp`` (its calendar date), or an ISO 8601 string
+(``"2024-06-01"``); anything else raises :class:`~savantsdk.ConfigurationError`.
+
 The sentinel :data:`NOT_GIVEN` (type :class:`NotGiven`) means "use the default" wherever an
 option also accepts ``None`` for "off".
 """
@@ -32,7 +36,8 @@ from __future__ import annotations
 import enum
 import importlib
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, runtime_checkable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, runtime_checkable
 
 if TYPE_CHECKING:
     import httpx
@@ -72,6 +77,7 @@ __all__ = (
     "Coordination",
     "CoordinationStore",
     "CreditLedger",
+    "DateLike",
     "FittedRates",
     "InvalidationChannel",
     "LockingBackend",
@@ -129,6 +135,11 @@ class NotGiven(enum.Enum):
     def __bool__(self) -> Literal[False]:
         return False
 
+
+#: A calendar day as every public entry point takes it: a ``date``, a ``datetime`` or
+#: ``pandas.Timestamp`` (its calendar date, no timezone conversion) or an ISO 8601 string such
+#: as ``"2024-06-01"``.  A string that is not a date raises ``ConfigurationError`` listing these.
+DateLike: TypeAlias = date | datetime | str
 
 #: "Use the default": the default of every client option that also takes ``None`` ("off").
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN

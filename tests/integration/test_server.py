@@ -136,6 +136,7 @@ def test_create_app_serves_health_props_and_metrics(fake: FakeUpstream) -> None:
             "prizepicks",
             "odds_api",
             "sportradar",
+            "chadwick",
         }
         assert not any(s["used"] for s in health["sources"].values())
         assert health["cache"]["backend"] == "MemoryCache"

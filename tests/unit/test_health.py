@@ -35,6 +35,7 @@ URLS = {
     "prizepicks": "https://pp.test",
     "odds_api": "https://odds.test",
     "sportradar": "https://sr.test",
+    "chadwick": "https://register.test",
 }
 HOSTS = {v.removeprefix("https://"): k for k, v in URLS.items()}
 
@@ -219,8 +220,9 @@ async def test_probe_sends_one_cheap_request_per_source(clean_env: pytest.Monkey
     async with make_client(up, api_keys=ApiKeys(odds_api=ODDS_KEY)) as client:
         health = await client.health(probe=True)
     by_source = {s: (m, url) for s, m, url in up.seen}
-    assert len(up.seen) == 5  # one each, no retry
+    assert len(up.seen) == 6  # one each, no retry
     assert by_source["savant"] == ("HEAD", "https://savant.test/")
+    assert by_source["chadwick"] == ("HEAD", "https://register.test/")
     assert by_source["sportradar"] == ("HEAD", "https://sr.test/")  # no key: no quota spent
     method, url = by_source["odds_api"]
     assert method == "GET"

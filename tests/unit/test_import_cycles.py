@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "import_cycles.py"
 
 
@@ -18,8 +20,9 @@ def test_no_import_cycles() -> None:
     assert report["cycles"] == []
     # deferred imports are for optional extras and import time only; a new one that dodges a
     # cycle shows up here first
-    # (30: `savantsdk cache` imports the cache package only when that subcommand runs)
-    assert len(report["deferred_imports"]) <= 30, report["deferred_imports"]
+    # (31: `savantsdk cache` imports the cache package only when that subcommand runs; the
+    # client's ``chadwick`` and ``players`` namespaces are imported on first use)
+    assert len(report["deferred_imports"]) <= 31, report["deferred_imports"]
 
 
 #: Imports every own module *first*, each in a fresh fork of an interpreter that has loaded the
@@ -62,6 +65,7 @@ sys.exit(1 if bad else 0)
 """
 
 
+@pytest.mark.timeout(600)  # one fork per module (134): minutes on a loaded 2-core box
 def test_every_module_imports_first() -> None:
     package = Path(__file__).resolve().parents[2] / "src" / "savantsdk"
     out = subprocess.run(

@@ -42,9 +42,18 @@ matplotlib.use("Agg", force=True)
 import matplotlib.image as mpimg  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from savantsdk.plots import plot_calibration, plot_prop, spray_chart  # noqa: E402
+from savantsdk.plots import (  # noqa: E402
+    BALL_RADIUS_FT,
+    PLATE_HALF_WIDTH_FT,
+    pitch_movement,
+    plot_calibration,
+    plot_prop,
+    spray_chart,
+    strike_zone,
+)
 
 OHTANI = 660271
+SKUBAL = 669373
 
 
 @pytest.fixture(autouse=True)
@@ -245,6 +254,124 @@ def test_spray_chart_accepts_a_result_and_handles_no_balls(
     assert render(ax, tmp_path / "empty.png")[3] > 0.005  # the field outline is drawn
     with pytest.raises(ConfigurationError):
         spray_chart(StatcastTable({}, 0), OHTANI)
+
+
+# -------------------------------------------------------------- strike zone and movement
+
+PITCH_COLUMNS = [
+    "batter",
+    "pitcher",
+    "pitch_type",
+    "plate_x",
+    "plate_z",
+    "sz_top",
+    "sz_bot",
+    "pfx_x",
+    "pfx_z",
+    "release_speed",
+    "player_name",
+    "description",
+]
+
+
+@pytest.fixture(scope="module")
+def pitches(shared_data: Path) -> StatcastTable:
+    files = sorted((shared_data / "statcast/2024").glob("sc_2024-04-0*.csv.gz"))
+    assert len(files) == 9
+    return StatcastTable.concat(
+        [read_statcast_csv(f, columns=PITCH_COLUMNS, required=("pitcher",)) for f in files]
+    )
+
+
+def _his(t: StatcastTable, pitcher: int) -> dict[str, Any]:
+    """The pitcher's located pitches, computed here from the table's columns."""
+    rows = (t.column("pitcher").values == pitcher) & ~t.column("plate_x").missing
+    rows &= ~t.column("plate_z").missing
+    return {
+        "rows": rows,
+        "types": [str(v) for v in t.column("pitch_type").values[rows].tolist()],
+        "x": t.column("plate_x").values[rows],
+        "top": float(t.column("sz_top").values[rows].mean()),
+        "bot": float(t.column("sz_bot").values[rows].mean()),
+    }
+
+
+def test_strike_zone_one_point_per_pitch_over_the_mean_zone(
+    pitches: StatcastTable, tmp_path: Path
+) -> None:
+    his = _his(pitches, SKUBAL)
+    assert len(his["types"]) == 92  # Skubal, 2024-04-01..09: two starts
+    ax = strike_zone(pitches, SKUBAL, name="Tarik Skubal")
+    points = {str(c.get_label()).rsplit(" (", 1)[0]: len(c.get_offsets()) for c in ax.collections}
+    assert points == {t: his["types"].count(t) for t in set(his["types"])}
+    assert points == {"FF": 33, "CH": 23, "SL": 21, "SI": 14, "KC": 1}
+    labels = [str(c.get_label()) for c in ax.collections]
+    assert labels[0] == "FF (33)"  # the most thrown first
+    xs = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections])
+    assert np.allclose(np.sort(xs), np.sort(his["x"]))
+    (zone,) = [p for p in ax.patches if p.get_label() == "strike zone"]
+    half = PLATE_HALF_WIDTH_FT + BALL_RADIUS_FT
+    assert zone.get_x() == pytest.approx(-half)
+    assert zone.get_width() == pytest.approx(2 * half)  # 17 in plus a ball either side
+    assert zone.get_y() == pytest.approx(his["bot"])
+    assert zone.get_y() + zone.get_height() == pytest.approx(his["top"])
+    assert ax.get_title() == "Tarik Skubal: 92 pitches"
+    height, width, colours, ink = render(ax, tmp_path / "zone.png")
+    assert (height, width) == (600, 500)
+    assert colours > 30
+    assert ink > 0.02
+
+
+def test_strike_zone_colour_by_any_text_column_and_bad_input(
+    pitches: StatcastTable, tmp_path: Path
+) -> None:
+    his = _his(pitches, SKUBAL)
+    descriptions = [str(v) for v in pitches.column("description").values[his["rows"]].tolist()]
+    ax = strike_zone(
+        StatcastResult(table=pitches, days=(), errors={}), SKUBAL, color_by="description"
+    )
+    points = {str(c.get_label()).rsplit(" (", 1)[0]: len(c.get_offsets()) for c in ax.collections}
+    assert points == {d: descriptions.count(d) for d in set(descriptions)}
+    assert ax.get_title() == f"pitcher {SKUBAL}: 92 pitches"  # player_name names the batter
+    with pytest.raises(ConfigurationError, match="color_by must be a text Statcast column"):
+        strike_zone(pitches, SKUBAL, color_by="plate_x")
+    with pytest.raises(ConfigurationError, match="needs the Statcast column"):
+        strike_zone(StatcastTable({}, 0))
+    empty = strike_zone(pitches, 1)
+    assert empty.get_title() == "pitcher 1: 0 pitches"
+    assert any(t.get_text() == "no pitches" for t in empty.texts)
+    assert render(empty, tmp_path / "empty_zone.png")[3] > 0.005  # zone and plate drawn
+
+
+def test_pitch_movement_means_per_type_in_inches(pitches: StatcastTable, tmp_path: Path) -> None:
+    rows = pitches.column("pitcher").values == SKUBAL
+    rows &= ~pitches.column("pfx_x").missing & ~pitches.column("pfx_z").missing
+    types = np.asarray([str(v) for v in pitches.column("pitch_type").values[rows].tolist()])
+    x = pitches.column("pfx_x").values[rows] * 12
+    z = pitches.column("pfx_z").values[rows] * 12
+    mph = pitches.column("release_speed").values[rows]
+    ax = pitch_movement(pitches, SKUBAL, name="Tarik Skubal")
+    means = {
+        str(c.get_label()).split(" (", 1)[0]: (c.get_offsets()[0], str(c.get_label()))
+        for c in ax.collections
+        if not str(c.get_label()).startswith("_")
+    }
+    assert set(means) == set(types.tolist())
+    for kind, (xy, label) in means.items():
+        sel = types == kind
+        assert xy[0] == pytest.approx(x[sel].mean())
+        assert xy[1] == pytest.approx(z[sel].mean())
+        assert label.endswith(f"{mph[sel].mean():.1f} mph")
+    assert means["FF"][1] == "FF (33): +6.2 in, +16.8 in, 95.3 mph"
+    clouds = [c for c in ax.collections if str(c.get_label()).startswith("_")]
+    assert sum(len(c.get_offsets()) for c in clouds) == int(rows.sum())
+    assert ax.get_title() == f"Tarik Skubal: movement of {int(rows.sum())} pitches"
+    height, width, colours, ink = render(ax, tmp_path / "movement.png")
+    assert (height, width) == (600, 600)
+    assert colours > 30
+    assert ink > 0.02
+    with pytest.raises(ConfigurationError, match="pitch_movement needs the Statcast column"):
+        pitch_movement(StatcastTable({}, 0))
 
 
 # --------------------------------------------------------------------------- missing extra

@@ -186,3 +186,32 @@ def test_a_failed_construction_stops_its_thread_quietly(clean_env: pytest.Monkey
         gc.collect()
     assert threading.active_count() == before
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_blocking_call_on_the_clients_own_loop_says_to_await(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    """A coroutine the client runs (here: ``map``'s function) calling the blocking client
+    back would wait for itself: anyio's bare RuntimeError becomes BlockingCallError, which
+    says what to do instead."""
+    from savantsdk import BlockingCallError
+
+    with Client(
+        base_urls={"statsapi": "https://stats.test"}, http_transport=_transport(), cache=None
+    ) as client:
+
+        async def calls_back(_: int) -> object:
+            return client.request("statsapi", "GET", "/a")  # blocking, on the client's loop
+
+        result = client.map("statsapi", calls_back, [1])
+        (error,) = [e for _, e in result.errors]
+        assert isinstance(error, BlockingCallError)
+        assert isinstance(error, SavantError)
+        assert isinstance(error, RuntimeError)
+        message = str(error)
+        assert "use savantsdk.AsyncClient and await its methods" in message
+        assert "top-level 'await'" in message
+        assert "no nest_asyncio needed" in message
+        assert str(error.__cause__) == "This method cannot be called from the event loop thread"
+        # the client is still usable from the calling thread afterwards
+        assert client.request("statsapi", "GET", "/b").status_code == 200

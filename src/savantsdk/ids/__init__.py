@@ -1,4 +1,5 @@
-"""Player identity across sources: names and team abbreviations -> MLBAM ids.
+"""Player identity across sources: names and team abbreviations -> MLBAM ids, and lookup of
+any player by name or by any id the Chadwick register carries (:class:`PlayerLookup`).
 
 Its team codes and name normalisers sit below the sources and the prop engine (both use
 them); the resolver reads Stats API people and may load a season through a
@@ -12,6 +13,12 @@ from ._names import (
     fold as fold,
     name_tokens as name_tokens,
     normalize_name as normalize_name,
+)
+from ._players import (
+    PlayerLookup as PlayerLookup,
+    PlayerMatch as PlayerMatch,
+    PlayerMatches as PlayerMatches,
+    PlayersClient as PlayersClient,
 )
 from ._resolver import (
     Ambiguous as Ambiguous,
@@ -27,7 +34,11 @@ __all__ = (
     "Ambiguous",
     "Candidate",
     "NICKNAMES",
+    "PlayerLookup",
+    "PlayerMatch",
+    "PlayerMatches",
     "PlayerResolver",
+    "PlayersClient",
     "Resolution",
     "Resolved",
     "TEAM_CODES",

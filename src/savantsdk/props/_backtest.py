@@ -20,10 +20,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._dates import to_date
 from .._frames import FrameColumn, FrameExport, backtest_columns
 from .._progress import progress_bar
 from ..exceptions import PropGenerationError
 from ..sources import PAOutcome, PlateAppearances
+from ..typing import DateLike
 from ._arrays import FloatArray, IntArray
 from ._distributions import Stat
 from ._engine import EngineResult, PlayerBlock, history_facts, run_engine
@@ -245,19 +247,21 @@ def _days_in(pas: PlateAppearances, start: dt.date, end: dt.date) -> list[dt.dat
 
 def backtest(
     pas: PlateAppearances,
-    start: dt.date,
-    end: dt.date,
+    start: DateLike,
+    end: DateLike,
     *,
     models: Sequence[str | RateModel] = ("default",),
     progress: bool | None = None,
 ) -> BacktestReport:
-    """Walk forward over every game day in ``[start, end]`` found in ``pas``.
+    """Walk forward over every game day in ``[start, end]`` found in ``pas`` (dates:
+    :data:`~savantsdk.typing.DateLike`).
 
     ``progress``: a progress bar over the days (tqdm, extra ``progress``); ``None`` shows it
     in Jupyter or on a terminal unless ``SAVANTSDK_PROGRESS=0``.  A range with no game day in
     ``pas`` (a 2025 range on 2024 files) raises :class:`PropGenerationError` naming the days
     the data covers: there is nothing to score, and a table of NaN would say otherwise.
     """
+    start, end = to_date(start, "start"), to_date(end, "end")
     if end < start:
         raise PropGenerationError(f"backtest end {end} is before start {start}")
     chosen = [get_rate_model(m) for m in models]

@@ -20,7 +20,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._dates import to_date
 from ..sources import PlateAppearances
+from ..typing import DateLike
 from ._arrays import BoolArray, FloatArray, IntArray
 from ._distributions import (
     BATTER_STATS,
@@ -166,8 +168,10 @@ def _group_starts(key: IntArray) -> BoolArray:
     return first
 
 
-def history_facts(history: PlateAppearances, as_of: dt.date) -> HistoryFacts:
-    """Slot PA pmfs and starters' BF per start from the PAs strictly before ``as_of``."""
+def history_facts(history: PlateAppearances, as_of: DateLike) -> HistoryFacts:
+    """Slot PA pmfs and starters' BF per start from the PAs strictly before ``as_of``
+    (:data:`~savantsdk.typing.DateLike`)."""
+    as_of = to_date(as_of, "as_of")
     pas = history.before(as_of)
     slot_counts = np.zeros((2, 9, MAX_PA + 1))
     starts: dict[int, list[int]] = {}

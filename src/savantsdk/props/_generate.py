@@ -19,10 +19,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._dates import to_date
 from .._frames import FrameColumn, FrameExport, propset_columns
 from ..exceptions import OtherDayLinesWarning, PropGenerationError, SavantError
 from ..ids import PlayerResolver, Unknown, canonical_team
 from ..sources import PlateAppearances
+from ..typing import DateLike
 from ._distributions import (
     BATTER_STATS,
     PITCHER_STATS,
@@ -404,12 +406,13 @@ def _line_key(ml: MarketLine) -> object:
 
 
 def check_line_days(
-    lines: Sequence[MarketLine], day: dt.date, *, allow_other_day_lines: bool = False
+    lines: Sequence[MarketLine], day: DateLike, *, allow_other_day_lines: bool = False
 ) -> None:
     """Refuse a board none of whose lines is for ``day`` (:class:`PropGenerationError` naming
     both dates), unless ``allow_other_day_lines``: then warn (:class:`OtherDayLinesWarning`).
 
     Lines without a start time do not count either way."""
+    day = to_date(day, "day")
     days = Counter(d for ml in lines if (d := ml.game_day) is not None)
     if not days:
         return
@@ -691,7 +694,7 @@ def generate(
 
 def generate_from_statcast(
     history: PlateAppearances,
-    date: dt.date,
+    date: DateLike,
     *,
     slate: Slate | None = None,
     lines: Sequence[MarketLine] = (),
@@ -706,7 +709,7 @@ def generate_from_statcast(
     include_model_lines: bool = True,
     allow_other_day_lines: bool = False,
 ) -> PropSet:
-    """Props for ``date`` from Statcast plate appearances.
+    """Props for ``date`` (:data:`~savantsdk.typing.DateLike`) from Statcast plate appearances.
 
     Rates are fitted on the rows of ``history`` strictly before ``date``; ``slate`` defaults to
     the day's own rows (:func:`slate_from_statcast`).  ``markets`` restricts the stats (names of
@@ -715,6 +718,7 @@ def generate_from_statcast(
     good.  A date without games returns an empty :class:`PropSet` with a ``reason``.
     ``include_model_lines`` and ``allow_other_day_lines``: :func:`generate`.
     """
+    date = to_date(date, "date")
     stats = None if markets is None else [parse_stat(m) for m in markets]
     for ml in lines:
         check_line(ml.line, stat=ml.stat.value)

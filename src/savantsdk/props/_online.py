@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import anyio
 import attrs
 
+from .._dates import to_date
 from .._http import is_retryable
 from .._progress import progress_bar
 from ..exceptions import (
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
         Schedule,
         StatsApiClient,
     )
+    from ..typing import DateLike
     from ._generate import PropSet
     from ._rates import RateModel
 
@@ -203,7 +205,7 @@ class PropsClient:
 
     async def history(
         self,
-        date: dt.date,
+        date: DateLike,
         *,
         days: int | None = None,
         on_progress: Callable[[int, int], None] | None = None,
@@ -221,7 +223,7 @@ class PropsClient:
         raises or warns here: it is in the returned errors (``"Type: message"``).
         """
         history, errors = await self._history(
-            date, days=days, on_progress=on_progress, on_day=on_day, progress=progress
+            _check_date(date), days=days, on_progress=on_progress, on_day=on_day, progress=progress
         )
         return history, {d: describe_error(e) for d, e in errors.items()}
 
@@ -318,9 +320,10 @@ class PropsClient:
         return history, errors
 
     async def slate(
-        self, date: dt.date, history: PlateAppearances | None = None
+        self, date: DateLike, history: PlateAppearances | None = None
     ) -> tuple[Slate, OnlineReport]:
         """The date's slate from the Stats API (see the module docs for projected lineups)."""
+        date = _check_date(date)
         return self._build_slate(date, await self._slate_inputs(date), history)
 
     async def _slate_inputs(self, date: dt.date, wait_s: float | None = None) -> SlateInputs:
@@ -410,8 +413,9 @@ class PropsClient:
             return {}, f"{describe_error(exc)} (team codes from savantsdk.ids)"
         return team_codes(fetched.value), _stale_note(fetched.freshness)
 
-    async def lines(self, date: dt.date) -> tuple[tuple[MarketLine, ...], LineSet]:
+    async def lines(self, date: DateLike) -> tuple[tuple[MarketLine, ...], LineSet]:
         """Market lines for ``date`` (The Odds API, falling back to PrizePicks)."""
+        date = _check_date(date)
         lineset = await self._client.lines.player_lines(day=date)
         # Every fetch behind the set is named by (source, fetched_at): the same fetches (all
         # served from the cache) mean the same lines, so the conversion is reused.
@@ -431,7 +435,7 @@ class PropsClient:
 
     async def generate(
         self,
-        date: dt.date,
+        date: DateLike,
         *,
         markets: Iterable[str | Stat] | None = None,
         games: Iterable[int] | None = None,
@@ -447,7 +451,9 @@ class PropsClient:
         allow_other_day_lines: bool = False,
         slate_wait_s: float | None = None,
     ) -> PropSet:
-        """Props for every starting batter and probable starter of ``date``.
+        """Props for every starting batter and probable starter of ``date``
+        (:data:`~savantsdk.typing.DateLike`: a ``date``, ``datetime``, ``Timestamp`` or
+        ``"2024-06-10"``).
 
         ``lines``: True fetches market lines, False prices at the default lines only, or give
         your own :class:`MarketLine` objects.  ``include_model_lines=False`` keeps only the
@@ -459,7 +465,7 @@ class PropsClient:
         client's, 45 s; 0 raises at once).  The last run's :class:`OnlineReport` is in
         ``last_report``.
         """
-        _check_date(date)
+        date = _check_date(date)
         # The three pulls overlap.  A fourth task warms the people cache for the players'
         # names as soon as the slate and the most recent history day are in, so the names
         # are not one more round trip after the (rate-limited) history pull.
@@ -684,11 +690,8 @@ def _raise_first(results: Mapping[str, Any]) -> None:
             raise value
 
 
-def _check_date(value: object) -> None:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise ConfigurationError(
-            f"date must be a datetime.date, got {type(value).__name__}", setting="date"
-        )
+def _check_date(value: object) -> dt.date:
+    return to_date(value, "date")
 
 
 def _check_wait(value: object) -> float:

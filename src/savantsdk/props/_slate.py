@@ -13,8 +13,10 @@ from collections.abc import Iterable
 
 import attrs
 
+from .._dates import to_date
 from ..exceptions import PropGenerationError
 from ..sources import PlateAppearances, game_starts
+from ..typing import DateLike
 
 __all__ = ("Slate", "SlateGame", "slate_from_statcast")
 
@@ -72,8 +74,9 @@ class Slate:
         return attrs.evolve(self, games=tuple(g for g in self.games if g.game_pk in wanted))
 
 
-def slate_from_statcast(pas: PlateAppearances, day: dt.date) -> Slate:
-    """The slate of ``day`` from its Statcast plate appearances (:func:`game_starts`).
+def slate_from_statcast(pas: PlateAppearances, day: DateLike) -> Slate:
+    """The slate of ``day`` (:data:`~savantsdk.typing.DateLike`) from its Statcast plate
+    appearances (:func:`game_starts`).
 
     Lineups are each team's first nine distinct batters in order of first PA; starters are the
     first pitcher to face the other team; the starters' hands come from the day's rows.  A day
@@ -85,6 +88,7 @@ def slate_from_statcast(pas: PlateAppearances, day: dt.date) -> Slate:
     than the day's); pass a slate from the Stats API (which has ``gameNumber`` and start times)
     where that matters.
     """
+    day = to_date(day, "day")
     today = pas.on(day)
     if len(today) == 0:
         return Slate(date=day, reason=f"no games found on {day.isoformat()} in the Statcast data")

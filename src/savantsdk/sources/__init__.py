@@ -3,8 +3,9 @@
 Every name of every upstream is importable from here; a user of one upstream may import from
 its own module instead: :mod:`savantsdk.sources.savant`, :mod:`~savantsdk.sources.statsapi`,
 :mod:`~savantsdk.sources.odds_api`, :mod:`~savantsdk.sources.prizepicks`,
-:mod:`~savantsdk.sources.sportradar` (the same objects).  What is shared by several (the
-``Fetched``/``Freshness`` envelope, ``QuotaStatus``, the merged ``MarketLines``) lives only here.
+:mod:`~savantsdk.sources.sportradar`, :mod:`~savantsdk.sources.chadwick` (the same objects).
+What is shared by several (the ``Fetched``/``Freshness`` envelope, ``QuotaStatus``, the merged
+``MarketLines``) lives only here.
 Private modules (``_*.py``) may import each other and the package's lower layers (exceptions,
 config, cache, executor, ids, typing), never the client.
 """
@@ -12,7 +13,7 @@ config, cache, executor, ids, typing), never the client.
 from typing import TYPE_CHECKING
 
 from .._deprecated import renamed
-from . import odds_api, prizepicks, savant, sportradar, statsapi
+from . import chadwick, odds_api, prizepicks, savant, sportradar, statsapi
 from ._lines import (
     EVENT_ERRORS as EVENT_ERRORS,
     FALLBACK_ERRORS as FALLBACK_ERRORS,
@@ -26,7 +27,8 @@ from ._quality import (
     Freshness as Freshness,
     QuotaStatus as QuotaStatus,
 )
-from .odds_api import *  # noqa: F403 - each upstream module's __all__ is re-exported
+from .chadwick import *  # noqa: F403 - each upstream module's __all__ is re-exported
+from .odds_api import *  # noqa: F403
 from .prizepicks import *  # noqa: F403
 from .savant import *  # noqa: F403
 from .sportradar import *  # noqa: F403
@@ -44,6 +46,7 @@ __all__ = [
     "PlayerLine",
     "QuotaStatus",
 ]
+__all__ += chadwick.__all__
 __all__ += odds_api.__all__
 __all__ += prizepicks.__all__
 __all__ += savant.__all__

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 import anyio
 import attrs
 
+from .._dates import to_optional_date
 from .._frames import FrameColumn, FrameExport, lineset_columns
 from .._memo import IdentityMemo
 from ..exceptions import (
@@ -68,7 +69,7 @@ from ._sportradar import mlb_day
 
 if TYPE_CHECKING:
     from ..ids import PlayerResolver
-    from ..typing import SourceContext
+    from ..typing import DateLike, SourceContext
 
 __all__ = (
     "EVENT_ERRORS",
@@ -255,7 +256,7 @@ class MarketLines:
     async def player_lines(
         self,
         *,
-        day: date | None = None,
+        day: DateLike | None = None,
         event_ids: Sequence[str] | None = None,
         markets: Sequence[str] | str = MLB_PLAYER_PROP_MARKETS,
         regions: Sequence[str] | str | None = ("us",),
@@ -264,13 +265,15 @@ class MarketLines:
         sport: str = MLB_SPORT_KEY,
         prizepicks_odds_types: Sequence[OddsType] = (OddsType.STANDARD,),
     ) -> LineSet:
-        """Lines for the events of ``day`` (an MLB day, Eastern) or for ``event_ids``.
+        """Lines for the events of ``day`` (an MLB day, Eastern;
+        :data:`~savantsdk.typing.DateLike`) or for ``event_ids``.
 
         PrizePicks fallback lines are filtered to ``day`` when given (``event_ids`` cannot be
         mapped onto PrizePicks games: with ids only, the whole MLB board is used).
         """
         if (day is None) == (event_ids is None):
             raise ConfigurationError("give exactly one of day= or event_ids=", setting="day")
+        day = to_optional_date(day, "day")
         wanted = frozenset((markets,) if isinstance(markets, str) else markets)
         if not wanted:
             raise ConfigurationError("markets must name at least one market", setting="markets")

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from .._dates import to_date
 from .._frames import FrameExport
 from ..exceptions import ConfigurationError, SourceDecodeError
 
@@ -152,12 +153,8 @@ def check_date_in_range(
 
 
 def check_day_arg(value: object, name: str) -> date:
-    """A caller's day argument as a ``date`` (a ``datetime`` gives its date); anything else
-    raises :class:`~savantsdk.exceptions.ConfigurationError` naming ``name``."""
-    if isinstance(value, datetime):
-        return value.date()
-    if not isinstance(value, date):
-        raise ConfigurationError(
-            f"{name} must be a datetime.date, got {type(value).__name__}", setting=name
-        )
-    return value
+    """A caller's day argument as a ``date``: a ``date``, a ``datetime`` or pandas
+    ``Timestamp`` (its date) or an ISO string (:data:`~savantsdk.typing.DateLike`); anything
+    else raises :class:`~savantsdk.exceptions.ConfigurationError` naming ``name`` and the
+    accepted forms."""
+    return to_date(value, name)

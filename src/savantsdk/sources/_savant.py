@@ -27,11 +27,12 @@ from typing import Any, ClassVar, Final, TypeVar
 import anyio
 import attrs
 
+from .._dates import to_date, to_dates
 from .._progress import progress_bar
 from ..cache import cache_key
 from ..exceptions import ConfigurationError, SavantError, SourceDecodeError
 from ..executor import Lane
-from ..typing import SourceContext
+from ..typing import DateLike, SourceContext
 from ._fetch import NoQuotaSource, send_once
 from ._leaderboards import (
     ExitVelocityRow,
@@ -125,8 +126,9 @@ class SavantClient(NoQuotaSource):
     def _now(self) -> datetime:
         return utc_from_timestamp(self._client.clock.time())
 
-    def is_settled(self, day: date) -> bool:
+    def is_settled(self, day: DateLike) -> bool:
         """Whether ``day``'s data is final enough to cache as immutable (by the client clock)."""
+        day = to_date(day, "day")
         start = datetime(day.year, day.month, day.day, tzinfo=UTC)
         return self._now() >= start + timedelta(seconds=self.immutable_after_s)
 
@@ -141,13 +143,14 @@ class SavantClient(NoQuotaSource):
 
     def search_params(
         self,
-        day: date,
+        day: DateLike,
         *,
         team: str | None = None,
         batter: int | None = None,
         pitcher: int | None = None,
     ) -> list[tuple[str, str]]:
         """The ``/statcast_search/csv`` query for one day (SOURCES-savant-statsapi §1.1)."""
+        day = to_date(day, "day")
         d = day.isoformat()
         player_type = "batter" if batter is not None and pitcher is None else "pitcher"
         params: list[tuple[str, str]] = [
@@ -245,8 +248,8 @@ class SavantClient(NoQuotaSource):
 
     async def statcast(
         self,
-        start: date,
-        end: date | None = None,
+        start: DateLike,
+        end: DateLike | None = None,
         *,
         team: str | None = None,
         batter: int | None = None,
@@ -257,6 +260,8 @@ class SavantClient(NoQuotaSource):
         errors: ErrorMode = "warn",
     ) -> StatcastResult:
         """Statcast pitches from ``start`` to ``end`` (inclusive; one day when ``end`` is None).
+        Dates are :data:`~savantsdk.typing.DateLike` (``date``, ``datetime``, ``Timestamp`` or
+        ``"2024-06-01"``).
 
         Optional filters: ``team`` (any code or name the identity module knows: ``"SEA"``,
         ``"Seattle Mariners"``, ``"ANA"``; unknown teams raise ``ConfigurationError``),
@@ -287,8 +292,8 @@ class SavantClient(NoQuotaSource):
 
     async def statcast_raw(
         self,
-        start: date,
-        end: date | None = None,
+        start: DateLike,
+        end: DateLike | None = None,
         *,
         lane: Lane = Lane.HISTORICAL,
         on_progress: Callable[[int, int], None] | None = None,
@@ -321,19 +326,20 @@ class SavantClient(NoQuotaSource):
         _check_days_failed(mode, result)
         return result, raw
 
-    async def forget_days(self, days: Iterable[date]) -> int:
+    async def forget_days(self, days: Iterable[DateLike] | DateLike) -> int:
         """Drop the cached Statcast of these days (unfiltered pulls), so the next pull fetches
         them again; returns how many entries were removed (0 without a cache)."""
+        wanted = to_dates(days, "days")
         cache = self._client.cache
         if cache is None:
             return 0
-        removed: int = await cache.invalidate(*(self._day_key(d, None, None, None) for d in days))
+        removed: int = await cache.invalidate(*(self._day_key(d, None, None, None) for d in wanted))
         return removed
 
     async def _statcast(
         self,
-        start: date,
-        end: date | None,
+        start: DateLike,
+        end: DateLike | None,
         *,
         team: str | None,
         batter: int | None,

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import attrs
 import httpx
 
+from .._dates import to_date
 from ..cache import cache_key
 from ..exceptions import ConfigurationError
 from ..executor import Lane
@@ -43,7 +44,7 @@ from ._sportradar_models import (
 )
 
 if TYPE_CHECKING:
-    from ..typing import SourceContext
+    from ..typing import DateLike, SourceContext
 
 __all__ = ("SportradarClient",)
 
@@ -190,10 +191,12 @@ class SportradarClient:
             use_cache=use_cache,
         )
 
-    async def schedule(self, day: date, *, use_cache: bool = True) -> Fetched[SportradarSchedule]:
-        """The daily schedule (``games/{yyyy}/{mm}/{dd}/schedule.json``)."""
-        if isinstance(day, datetime) or not isinstance(day, date):
-            raise ConfigurationError(f"day must be a date, got {day!r}", setting="day")
+    async def schedule(
+        self, day: DateLike, *, use_cache: bool = True
+    ) -> Fetched[SportradarSchedule]:
+        """The daily schedule (``games/{yyyy}/{mm}/{dd}/schedule.json``); ``day`` is
+        :data:`~savantsdk.typing.DateLike`."""
+        day = to_date(day, "day")
 
         def parse(body: bytes, request: str) -> SportradarSchedule:
             return _only_day(parse_sportradar_schedule(body, request=request), day)

@@ -24,11 +24,12 @@ from typing import Any, ClassVar, Final, Literal, TypeVar, overload
 import anyio
 import attrs
 
+from .._dates import to_optional_date
 from .._http import describe_request
 from ..cache import cache_key
 from ..exceptions import ConfigurationError
 from ..executor import BatchResult, Lane, Loader, Outcome
-from ..typing import SourceContext
+from ..typing import DateLike, SourceContext
 from ._fetch import NoQuotaSource, cached_fetch, send_once
 from ._live import LiveUpdate, live_updates
 from ._partial import ErrorMode, check_errors, check_mode
@@ -196,8 +197,8 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
 
     async def schedule(
         self,
-        start: date | None = None,
-        end: date | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
         *,
         game_pk: int | None = None,
         team_id: int | None = None,
@@ -205,7 +206,8 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         hydrate: Sequence[str] = _DEFAULT_HYDRATE,
         lane: Lane = Lane.PROPS,
     ) -> Fetched[Schedule]:
-        """``/api/v1/schedule`` for a date, a date range (``end``) or one ``game_pk``.
+        """``/api/v1/schedule`` for a date, a date range (``end``) or one ``game_pk``
+        (dates: :data:`~savantsdk.typing.DateLike`).
 
         Hydrates probable pitchers and posted lineups by default.  Doubleheader games are
         separate games: use ``.value.by_game_pk()``, never the date, as the key.
@@ -523,14 +525,15 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         *,
         roster_type: str = "active",
         season: int | None = None,
-        on_date: date | None = None,
+        on_date: DateLike | None = None,
         lane: Lane = Lane.PROPS,
     ) -> Fetched[Roster]:
         """``/api/v1/teams/{id}/roster/{roster_type}`` (``.value.active()`` keeps status A)."""
         tid = _arg_id(team_id, "team_id")
+        day = to_optional_date(on_date, "on_date")
         params: dict[str, Any] = {
             "season": season,
-            "date": on_date.isoformat() if on_date is not None else None,
+            "date": day.isoformat() if day is not None else None,
         }
         path = f"/api/v1/teams/{tid}/roster/{roster_type}"
 
@@ -571,17 +574,18 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
     async def lineups(self, game: int, *, lane: Lane = ...) -> GameLineups: ...
 
     @overload
-    async def lineups(self, game: date, *, lane: Lane = ...) -> tuple[GameLineups, ...]: ...
+    async def lineups(self, game: DateLike, *, lane: Lane = ...) -> tuple[GameLineups, ...]: ...
 
     async def lineups(
-        self, game: int | date, *, lane: Lane = Lane.PROPS
+        self, game: int | DateLike, *, lane: Lane = Lane.PROPS
     ) -> GameLineups | tuple[GameLineups, ...]:
-        """Starting lineups for one game (``game_pk``) or every game of a date.
+        """Starting lineups for one game (``game_pk``) or every game of a date
+        (:data:`~savantsdk.typing.DateLike`).
 
         Primary source: the schedule's ``hydrate=lineups``.  Fallback when the schedule has
         none: the boxscore's ``battingOrder``.  Each result says which source served it.
         """
-        if isinstance(game, date):
+        if isinstance(game, date | str):
             day = check_day_arg(game, "game")
             sched = await self.schedule(day, lane=lane)
             games = sched.value.games

@@ -1,4 +1,4 @@
-"""``FakeUpstream``: a real HTTP server on loopback speaking all five upstreams' wire formats.
+"""``FakeUpstream``: a real HTTP server on loopback speaking every upstream's wire format.
 
 Starlette routes served by uvicorn on a free ``127.0.0.1`` port, in a background thread with its
 own event loop.  One server hosts every source under its own prefix::
@@ -30,6 +30,7 @@ import httpx
 from . import _payloads as _p
 from ._faults import FaultConfig, FaultKind, RecordedRequest, RouteFaults, TokenBucket
 from ._routes import (
+    ChadwickRoutes,
     OddsApiRoutes,
     PrizePicksRoutes,
     SavantRoutes,
@@ -55,6 +56,7 @@ SOURCES: Final[Mapping[str, str]] = {
     "prizepicks": "/prizepicks",
     "odds_api": "/oddsapi",
     "sportradar": "/sportradar",
+    "chadwick": "/chadwick",
 }
 _PREFIX_TO_SOURCE: Final = {v: k for k, v in SOURCES.items()}
 _REDACT: Final = frozenset({"apikey", "api_key"})
@@ -85,8 +87,11 @@ class FakeUpstream(
     PrizePicksRoutes,
     OddsApiRoutes,
     SportRadarRoutes,
+    ChadwickRoutes,
 ):
-    """A loopback HTTP server for Savant, the Stats API, PrizePicks, The Odds API and SportRadar.
+    """A loopback HTTP server for Savant, the Stats API, PrizePicks, The Odds API, SportRadar
+    and the Chadwick register (the league's players with MLBAM, FanGraphs, Baseball Reference
+    and Retrosheet ids).
 
     ``now`` is the simulated instant when the server starts (default: 21:00 UTC on the league's
     last day, so that day has games final, live and not yet started); simulated time then moves
@@ -211,7 +216,7 @@ class FakeUpstream(
     @property
     def base_urls(self) -> dict[str, str]:
         """SDK source name -> base URL (``savant``, ``statsapi``, ``prizepicks``, ``odds_api``,
-        ``sportradar``)."""
+        ``sportradar``, ``chadwick``)."""
         return {name: self.base_url + prefix for name, prefix in SOURCES.items()}
 
     @property
@@ -387,6 +392,10 @@ class FakeUpstream(
                     r(sr, "/mlb/{access}/v8/{lang}/games/{gid}/summary.json", self._sr_summary),
                     r(sr, "/mlb/{access}/v8/{lang}/games/{gid}/pbp.json", self._sr_pbp),
                 ],
+            ),
+            Mount(
+                SOURCES["chadwick"],
+                routes=[r("chadwick", "/data/people-{shard}.csv", self._register_shard)],
             ),
         ]
         for mount in routes:

@@ -169,8 +169,8 @@ async def test_bad_arguments_make_no_request(clean_env: pytest.MonkeyPatch) -> N
         sr = SportradarClient(client)
         with pytest.raises(ConfigurationError, match="GUID"):
             await sr.game_summary("746118")  # an MLBAM gamePk is not a SportRadar id
-        with pytest.raises(ConfigurationError, match="date"):
-            await sr.schedule(datetime(2024, 6, 10, tzinfo=UTC))
+        with pytest.raises(ConfigurationError, match="day: cannot read 'June 10' as a date"):
+            await sr.schedule("June 10")  # a datetime is fine (its date): savantsdk._dates
     for kwargs in ({"access_level": "gold"}, {"language": "english"}, {"version": "8"}):
         with pytest.raises(ConfigurationError):
             SportradarClient(client, **kwargs)

@@ -7,7 +7,7 @@ import importlib
 
 import savantsdk.sources as sources
 
-UPSTREAMS = ("savant", "statsapi", "odds_api", "prizepicks", "sportradar")
+UPSTREAMS = ("savant", "statsapi", "odds_api", "prizepicks", "sportradar", "chadwick")
 SHARED = {
     "EVENT_ERRORS",
     "FALLBACK_ERRORS",
