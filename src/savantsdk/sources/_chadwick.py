@@ -138,6 +138,9 @@ class Register(FrameExport):
 
     __slots__ = ("columns", "source")
 
+    columns: dict[str, list[str]]
+    source: str
+
     def __init__(self, columns: dict[str, list[str]], *, source: str = "") -> None:
         sizes = {len(v) for v in columns.values()}
         if len(sizes) > 1 or set(columns) != set(REGISTER_COLUMNS):
