@@ -232,10 +232,19 @@ async def _make_async_client(options: dict[str, Any]) -> AsyncClient:
 _OPEN: weakref.WeakSet[Client] = weakref.WeakSet()
 
 
-@atexit.register
 def _close_open_clients() -> None:
     """Close every Client left open: its portal thread would otherwise block the interpreter's
     exit (the portal's own shutdown needs the loop that is being torn down)."""
     for client in list(_OPEN):
         with contextlib.suppress(Exception):
             client.close()
+
+
+# Before threading joins its non-daemon threads (older anyio runs the portal in one, and
+# plain atexit handlers only run after that join, which then never returns); the same hook
+# concurrent.futures uses.  atexit where the hook is missing.
+_register = getattr(threading, "_register_atexit", None)
+if _register is not None:
+    _register(_close_open_clients)
+else:  # pragma: no cover - CPython has had the hook since 3.9
+    atexit.register(_close_open_clients)
