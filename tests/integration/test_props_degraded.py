@@ -17,6 +17,7 @@ from savantsdk.cache import Cache, MemoryCache, Ttl, TtlPolicy
 from savantsdk.props import OnlineReport
 from savantsdk.props._online_slate import LINEUP_SOURCES, SKIP_REASONS
 from savantsdk.testing import FakeUpstream, SimulatedLeague, no_backoff
+from savantsdk.testing._payloads.statsapi import lineups_posted
 
 pytestmark = pytest.mark.anyio
 
@@ -86,9 +87,7 @@ async def test_every_skipped_game_names_its_reason(fake: FakeUpstream) -> None:
     day = slate_day(fake)
     async with make_client(fake, retry=NO_RETRY) as client:
         slate, report = await client.props.slate(day)
-    posted = [
-        g.game_pk for g in fake.league.games_on(day) if g.start - timedelta(hours=4) <= _at(fake)
-    ]
+    posted = [g.game_pk for g in fake.league.games_on(day) if lineups_posted(g, fake.now())]
     assert sorted(g.game_pk for g in slate.games) == sorted(posted)
     assert report.skip_counts == {"lineup unavailable": 15 - len(posted)}
     assert set(report.skip_counts) <= set(SKIP_REASONS)
@@ -100,10 +99,6 @@ async def test_every_skipped_game_names_its_reason(fake: FakeUpstream) -> None:
     summary = report.degraded_summary()
     assert summary is not None
     assert summary.startswith(f"{15 - len(posted)} of 15 games skipped (lineup unavailable: ")
-
-
-def _at(fake: FakeUpstream) -> datetime:
-    return fake.now()
 
 
 async def test_reference_data_is_served_stale_when_its_refresh_fails(fake: FakeUpstream) -> None:

@@ -373,9 +373,7 @@ class PropsClient:
                     )
                 await anyio.sleep(1.0)
                 waited += 1
-                if not waits:
-                    waits.append("")
-                waits[0] = f"waited {waited} s for the schedule ({describe_error(exc)})"
+                waits[:] = [f"waited {waited} s for the schedule ({describe_error(exc)})"]
 
     def _build_slate(
         self,
