@@ -18,7 +18,8 @@ with a raw ``?``).  Params whose value is ``None`` are dropped ("not given").
 Identity is the *text* of a value: ``592450`` and ``"592450"`` name the same key on purpose
 (an id is an id whichever type the caller used).  Supported values: ``str``, ``int``,
 ``float`` (``repr``), ``bool`` (``true``/``false``), ``date``/``datetime`` (ISO 8601),
-``Enum`` (its value), and in params also lists/tuples (order kept) and sets (sorted).
+``Enum`` (its value), and in params also lists/tuples (order kept) and sets (sorted); an empty
+element of a list or set is written ``''`` so ``[]`` and ``[""]`` stay distinct.
 """
 
 from __future__ import annotations
@@ -62,12 +63,17 @@ def _part(value: Any, where: str) -> str:
     return quote(_text(value, where), safe=_SAFE, errors="surrogatepass")
 
 
+def _item(value: Any, name: str) -> str:
+    # An empty element is written ``''`` (a raw quote never survives escaping), so ``[]``
+    # and ``[""]`` (or ``set()`` and ``{""}``) render differently.
+    return _part(value, f"param {name!r}") or "''"
+
+
 def _param_value(value: Any, name: str) -> str:
     if isinstance(value, set | frozenset):
-        items = sorted(_part(v, f"param {name!r}") for v in value)
-        return "{" + ",".join(items) + "}"
+        return "{" + ",".join(sorted(_item(v, name) for v in value)) + "}"
     if isinstance(value, list | tuple):
-        return "[" + ",".join(_part(v, f"param {name!r}") for v in value) + "]"
+        return "[" + ",".join(_item(v, name) for v in value) + "]"
     return _part(value, f"param {name!r}")
 
 

@@ -47,6 +47,15 @@ def test_text_identity_is_documented_int_and_str_agree() -> None:
     assert cache_key("p", 592450) == cache_key("p", "592450")
 
 
+def test_empty_collections_and_empty_elements_differ() -> None:
+    # Found by the property below on a CI run: ``[]`` and ``[""]`` both rendered ``[]``.
+    assert cache_key("x", params={"p": []}) == "savantsdk:v1:x:?p=[]"
+    assert cache_key("x", params={"p": [""]}) == "savantsdk:v1:x:?p=['']"
+    assert cache_key("x", params={"p": ["", "a"]}) == "savantsdk:v1:x:?p=['',a]"
+    assert cache_key("x", params={"p": set()}) != cache_key("x", params={"p": {""}})
+    assert cache_key("x", params={"p": ["'"]}) == "savantsdk:v1:x:?p=[%27]"
+
+
 def test_prefix_matches_children_only() -> None:
     prefix = key_prefix("mlb", "statcast")
     assert prefix == "savantsdk:v1:mlb:statcast:"
