@@ -37,13 +37,13 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final, Literal, get_args, get_type_hints
+from typing import TYPE_CHECKING, Any, Final, Literal, cast, get_args, get_type_hints
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .exceptions import MissingExtraError
+from .exceptions import ConfigurationError, MissingExtraError
 
 if TYPE_CHECKING:  # the optional libraries, for annotations only
     import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]
@@ -62,6 +62,8 @@ __all__ = (
     "record_columns",
     "require",
     "schedule_columns",
+    "stack_columns",
+    "stacked",
     "statcast_columns",
     "to_arrow",
     "to_pandas",
@@ -366,6 +368,39 @@ def to_pandas(cols: Iterable[FrameColumn], *, owner: Any = None) -> Any:
     return pd.DataFrame(data, copy=False)
 
 
+def _stack_kind(kinds: set[Kind]) -> Kind:
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    if kinds <= {"int", "float"}:
+        return "float"
+    return "str"
+
+
+def stack_columns(parts: Sequence[Sequence[FrameColumn]]) -> list[FrameColumn]:
+    """Row-wise concatenation of several tables' columns, columns in first-seen order.
+
+    A part without a column is missing there; a column whose kind differs between parts
+    becomes ``float`` (int and float) or ``str`` (anything else).
+    """
+    names: dict[str, set[Kind]] = {}
+    for cols in parts:
+        for col in cols:
+            names.setdefault(col.name, set()).add(col.kind)
+    lengths = [len(cols[0]) if cols else 0 for cols in parts]
+    out: list[FrameColumn] = []
+    for name, kinds in names.items():
+        raw: list[Any] = []
+        for cols, n in zip(parts, lengths, strict=True):
+            found = next((c for c in cols if c.name == name), None)
+            if found is None:
+                raw.extend([None] * n)
+                continue
+            items = found.values.astype(object) if found.values.dtype.kind == "M" else found.values
+            raw.extend(None if m else v for v, m in zip(items.tolist(), found.missing, strict=True))
+        out.append(_column(name, _stack_kind(kinds), raw))
+    return out
+
+
 # ------------------------------------------------------------------------------ model mixin
 
 
@@ -608,3 +643,27 @@ def backtest_columns(report: Any) -> list[FrameColumn]:
             for line, scores in lines.items():
                 records.append({**base, "line": float(line), **scores})
     return record_columns(records, _BACKTEST)
+
+
+class _Stacked(FrameExport):
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Sequence[FrameExport]) -> None:
+        self._parts = tuple(parts)
+
+    def _frame_columns(self) -> list[FrameColumn]:
+        return stack_columns([p._frame_columns() for p in self._parts])
+
+
+def stacked(values: Iterable[object], *, what: str) -> FrameExport:
+    """One table of every value's rows, in order (``what`` names the values in the error a
+    value that is not a table gets: a :class:`~savantsdk.exceptions.ConfigurationError`)."""
+    parts = list(values)
+    for v in parts:
+        if not isinstance(v, FrameExport):
+            raise ConfigurationError(
+                f"{what} holds a {type(v).__name__}, which is not a table; "
+                "convert its items one by one",
+                setting="value",
+            )
+    return _Stacked(cast("list[FrameExport]", parts))

@@ -478,3 +478,21 @@ def test_missing_extra_names_it(
     assert f"pip install 'savantsdk[{extra}]'" in str(err)
     assert call in str(err)
     assert isinstance(err.__cause__, ImportError)
+
+
+def test_stack_columns_fills_missing_and_widens_kinds() -> None:
+    from savantsdk._frames import record_columns, stack_columns
+
+    a = record_columns([{"id": 1, "x": 2}, {"id": 2, "x": None}], {"id": "int", "x": "int"})
+    b = record_columns(
+        [{"id": 3, "x": 0.5, "name": "b"}], {"id": "int", "x": "float", "name": "str"}
+    )
+    cols = {c.name: c for c in stack_columns([a, b])}
+    assert list(cols) == ["id", "x", "name"]
+    assert cols["id"].kind == "int"
+    assert cols["id"].values.tolist() == [1, 2, 3]
+    assert cols["x"].kind == "float"  # int in one part, float in the other
+    assert cols["x"].missing.tolist() == [False, True, False]
+    assert cols["x"].values[[0, 2]].tolist() == [2.0, 0.5]
+    assert cols["name"].values.tolist() == [None, None, "b"]
+    assert cols["name"].missing.tolist() == [True, True, False]

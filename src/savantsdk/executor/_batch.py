@@ -7,6 +7,7 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
+from .._frames import stacked
 from ..exceptions import BatchError
 
 __all__ = ("BatchResult", "Outcome")
@@ -75,6 +76,20 @@ class BatchResult(Generic[I, T]):
     @property
     def ok(self) -> bool:
         return all(o.error is None for o in self.outcomes)
+
+    def to_pandas(self) -> Any:
+        """The successful values' rows as one ``pandas.DataFrame``, in input order (extra
+        ``pandas``; the values must be tables or rows, e.g. the people of
+        ``statsapi.people``).  Failed items have no row: see :attr:`errors`."""
+        return stacked(self.values, what="this batch").to_pandas()
+
+    def to_polars(self) -> Any:
+        """As :meth:`to_pandas`, a ``polars.DataFrame`` (extra ``polars``)."""
+        return stacked(self.values, what="this batch").to_polars()
+
+    def to_arrow(self) -> Any:
+        """As :meth:`to_pandas`, a ``pyarrow.Table`` (extra ``arrow``)."""
+        return stacked(self.values, what="this batch").to_arrow()
 
     def raise_for_errors(self) -> None:
         """Raise a :class:`~savantsdk.exceptions.BatchError` (an ExceptionGroup carrying this

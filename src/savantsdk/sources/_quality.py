@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from .._dates import to_date
-from .._frames import FrameExport
+from .._frames import FrameExport, stacked
 from ..exceptions import ConfigurationError, SourceDecodeError
 
 __all__ = (
@@ -88,20 +88,21 @@ class Fetched(Generic[T]):
 
     ``to_pandas()`` / ``to_polars()`` / ``to_arrow()`` are the value's, when the value is a
     table (schedule, boxscore, linescore, roster, season stats, standings, leaders...), so
-    ``(await client.statsapi.standings(2024)).to_pandas()`` needs no ``.value``.
+    ``(await client.statsapi.standings(2024)).to_pandas()`` needs no ``.value``; a tuple of
+    tables (the stat groups of ``game_log``/``player_stats``) exports their rows stacked.
     """
 
     value: T
     freshness: Freshness
 
     def _table(self) -> FrameExport:
-        if not isinstance(self.value, FrameExport):
-            raise ConfigurationError(
-                f"this result's value ({type(self.value).__name__}) is not a table; "
-                "convert its items (e.g. result.value[0].to_pandas())",
-                setting="value",
-            )
-        return self.value
+        if isinstance(self.value, FrameExport):
+            return self.value
+        if isinstance(self.value, tuple | list):  # e.g. the stat groups of a game log
+            return stacked(self.value, what=f"this result's value ({type(self.value).__name__})")
+        raise ConfigurationError(
+            f"this result's value ({type(self.value).__name__}) is not a table", setting="value"
+        )
 
     def to_pandas(self) -> Any:
         """``self.value.to_pandas()`` (extra ``pandas``)."""

@@ -461,9 +461,9 @@ class Person(FrameExport):
 
 
 class People(FrameExport, tuple[Person, ...]):
-    """People in order (``search_people``; ``People(batch.values)`` for a ``people()``
-    batch): a ``tuple`` that also exports a frame with one row per person (the columns of
-    ``Person.to_pandas()``)."""
+    """People in order (``search_people``): a ``tuple`` that also exports a frame with one row
+    per person (the columns of ``Person.to_pandas()``; a ``people()`` batch exports the same
+    frame with ``batch.to_pandas()``)."""
 
     __slots__ = ()
 

@@ -360,6 +360,9 @@ async def test_person_lookups_are_micro_batched(data_file: DataFile) -> None:
     assert many.items == (660271, 592450, 99)
     assert [o.ok for o in many.outcomes] == [True, True, False]
     assert many.values[0].full_name == "Shohei Ohtani"
+    people = many.to_pandas()  # the two people found, one row each; the failed id has none
+    assert people["full_name"].tolist() == ["Shohei Ohtani", "Aaron Judge"]
+    assert people["id"].tolist() == [660271, 592450]
 
 
 # ------------------------------------------------------------------------------ stats, rosters
@@ -414,6 +417,11 @@ async def test_stats_roster_teams_search(data_file: DataFile) -> None:
     }
     assert log.value[0].splits[0].game_pk == 662571
     assert log.value[0].splits[0].game_date == date(2022, 4, 7)
+    log_frame = log.to_pandas()  # no .value[0]: the groups' rows, stacked
+    assert len(log_frame) == sum(len(g.splits) for g in log.value)
+    assert log_frame["game_pk"].iloc[0] == 662571
+    both = kwan.to_pandas()  # season and lastXGames groups in one frame
+    assert len(both) == sum(len(g.splits) for g in kwan.value) >= 2
     assert roster.value.roster[0].person.full_name == "Clayton Andrews"
     assert up.params("/api/v1/teams/147/roster/active") == {"season": ["2024"]}
     assert len(teams.value) == 30
