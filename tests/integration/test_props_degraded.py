@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from _props_fake import make_client, reset, slate_day, slate_server
 
-from savantsdk import ApiKeys, AsyncClient, PartialResultWarning
+from savantsdk import PartialResultWarning
 from savantsdk._cli import main
 from savantsdk.cache import Cache, MemoryCache, Ttl, TtlPolicy
 from savantsdk.props import OnlineReport
@@ -28,29 +29,14 @@ BOXSCORE = "/api/v1/game/*/boxscore"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[FakeUpstream]:
-    league = SimulatedLeague(seed=5, days=HISTORY_DAYS + 1)
-    last = league.dates[-1]
     # 14:00 UTC: the first game's lineups are posted (it starts 17:05), the others are not
-    with FakeUpstream(league, now=datetime(last.year, last.month, last.day, 14, tzinfo=UTC)) as f:
-        yield f
+    with slate_server(history_days=HISTORY_DAYS, hour_utc=14) as fake:
+        yield fake
 
 
 @pytest.fixture
 def fake(server: FakeUpstream) -> Iterator[FakeUpstream]:
-    server.clear_faults()
-    server.reset_counts()
-    yield server
-    server.clear_faults()
-
-
-def make_client(fake: FakeUpstream, **kw: Any) -> AsyncClient:
-    return AsyncClient(
-        base_urls=fake.base_urls, api_keys=ApiKeys(odds_api=fake.api_keys["odds_api"]), **kw
-    )
-
-
-def slate_day(fake: FakeUpstream) -> date:
-    return fake.league.dates[-1]
+    yield from reset(server)
 
 
 async def test_team_list_down_and_truncated_boxscores_still_price_every_game(

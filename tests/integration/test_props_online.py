@@ -7,21 +7,21 @@ clients; nothing is stubbed below the HTTP layer.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import anyio
 import pytest
+from _props_fake import make_client, reset, slate_day, slate_server
 
 from savantsdk import (
     AllFailedError,
     ApiKeys,
-    AsyncClient,
     Client,
     PartialResultWarning,
     SourceServerError,
 )
 from savantsdk.props import BATTER_STATS, DEFAULT_LINES, PITCHER_STATS, Stat
-from savantsdk.testing import FakeUpstream, SimulatedLeague, no_backoff
+from savantsdk.testing import FakeUpstream, no_backoff
 
 pytestmark = pytest.mark.anyio
 
@@ -31,31 +31,14 @@ NO_RETRY = no_backoff(1)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[FakeUpstream]:
-    league = SimulatedLeague(seed=5, days=HISTORY_DAYS + 1)
-    last = league.dates[-1]
     # 16:00 UTC on the slate's day: early games have posted lineups, night games do not.
-    with FakeUpstream(league, now=datetime(last.year, last.month, last.day, 16, tzinfo=UTC)) as f:
-        yield f
+    with slate_server(history_days=HISTORY_DAYS, hour_utc=16) as fake:
+        yield fake
 
 
 @pytest.fixture
 def fake(server: FakeUpstream) -> Iterator[FakeUpstream]:
-    server.clear_faults()
-    server.reset_counts()
-    yield server
-    server.clear_faults()
-
-
-def make_client(fake: FakeUpstream, **kw: object) -> AsyncClient:
-    return AsyncClient(
-        base_urls=fake.base_urls,
-        api_keys=ApiKeys(odds_api=fake.api_keys["odds_api"]),
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def slate_day(fake: FakeUpstream) -> date:
-    return fake.league.dates[-1]
+    yield from reset(server)
 
 
 async def test_generate_prices_every_scheduled_game_and_a_second_cycle_is_free(
