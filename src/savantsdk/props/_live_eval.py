@@ -1,0 +1,410 @@
+"""Live (in-game) evaluation on recorded games: checkpoints replayed from Statcast rows.
+
+For every game of every day in ``[start, end]``, the game is cut at the start of innings
+2..7 (:data:`LIVE_CHECKPOINTS`): a :class:`Checkpoint` holds what had happened by then
+(each player's counts so far, each team's next batting slot, who is pitching, who has been
+replaced), built from the PAs of the earlier innings only.  A live model turns a checkpoint
+into final-count pmfs; it is scored against the game's final counts beside two baselines
+that use the same checkpoint:
+
+* ``pregame``: the pre-game pmf conditioned only by what already happened,
+  ``P(X = x | X >= c) = p(x) / sum_{y >= c} p(y)`` (``c`` the count so far);
+* ``naive``: the count so far pro-rated, ``c + Poisson(mu)`` with
+  ``mu = (c + 1/2) * (9 - e) / e`` over the ``e = inning - 1`` innings played (the ``1/2``
+  keeps a player with nothing so far from a probability of zero for any more).
+
+Scored players: each team's starting pitcher while he is still the pitcher of record (he
+pitched his side's last PA before the checkpoint), and each starting batter still in his
+slot.  Lines are scored only while open (count so far below the line: an over already won is
+not a forecast).  The model sees nothing of the checkpoint's inning or later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+
+from .._dates import to_date
+from ..exceptions import PropGenerationError
+from ..sources import PAOutcome, PlateAppearances
+from ..typing import DateLike
+from ._arrays import FloatArray
+from ._backtest import BACKTEST_LINES, actual_counts, expected_calibration_error
+from ._distributions import Stat
+from ._engine import EngineResult, HistoryFacts, history_facts, run_engine
+from ._rates import FittedRates, RateModel, get_rate_model
+from ._slate import SlateGame, slate_from_statcast
+
+__all__ = (
+    "LIVE_CHECKPOINTS",
+    "LIVE_FAMILIES",
+    "Checkpoint",
+    "LiveBacktestReport",
+    "LiveContext",
+    "LiveModel",
+    "backtest_live",
+    "checkpoints_of_game",
+    "naive_live",
+    "pregame_live",
+)
+
+log = logging.getLogger("savantsdk")
+
+#: Families evaluated live (the issue's: pitcher strikeouts, outs and hits allowed; batter
+#: hits and total bases).
+LIVE_FAMILIES: Final = (
+    Stat.PITCHER_STRIKEOUTS,
+    Stat.PITCHER_OUTS,
+    Stat.HITS_ALLOWED,
+    Stat.HITS,
+    Stat.TOTAL_BASES,
+)
+#: Checkpoints: the start of these innings (top half, nobody out, bases empty).
+LIVE_CHECKPOINTS: Final = (2, 3, 4, 5, 6, 7)
+_PITCHER: Final = frozenset({Stat.PITCHER_STRIKEOUTS, Stat.PITCHER_OUTS, Stat.HITS_ALLOWED})
+_TB: Final = np.array([1, 2, 3, 4, 0, 0, 0, 0, 0, 0], dtype=np.int64)  # by PAOutcome code
+_SUPPORT: Final = 41  # pmfs over 0..40
+
+
+@attrs.frozen(eq=False)
+class Checkpoint:
+    """A game at the start of ``inning`` (top half, nobody out, bases empty).
+
+    Sides are indexed ``0`` (away, bats in the top) and ``1`` (home).  ``lineup[s]``: who
+    holds each of the nine slots now (a replaced starter's slot shows his replacement);
+    ``next_slot[s]``: the 0-based slot due up; ``team_pa[s]``: the side's PAs so far;
+    ``pitcher[s]``: the pitcher of record of side ``s``'s defence (the last to face a batter),
+    ``None`` before it has fielded; ``batters_faced`` / ``pitches``: per pitcher so far;
+    ``removed``: players out of the game (replaced batters, relieved pitchers);
+    ``so_far[stat][player]``: counts so far (batters for batter stats, pitchers for pitcher
+    stats; absent means 0).
+    """
+
+    game_pk: int
+    inning: int
+    lineup: tuple[tuple[int, ...], tuple[int, ...]]
+    next_slot: tuple[int, int]
+    team_pa: tuple[int, int]
+    pitcher: tuple[int | None, int | None]
+    batters_faced: Mapping[int, int]
+    pitches: Mapping[int, int]
+    removed: frozenset[int]
+    so_far: Mapping[Stat, Mapping[int, int]]
+
+    def count(self, stat: Stat, player: int) -> int:
+        return int(self.so_far.get(stat, {}).get(player, 0))
+
+
+def checkpoints_of_game(
+    game_pas: PlateAppearances, game: SlateGame, innings: Sequence[int] = LIVE_CHECKPOINTS
+) -> list[Checkpoint]:
+    """The game's checkpoints at the start of each of ``innings`` it reached (a game that
+    ended earlier, say after five innings of rain, has no later checkpoint)."""
+    order = np.argsort(game_pas.at_bat_number, kind="stable")
+    inning = game_pas.inning[order]
+    top = game_pas.is_top[order]
+    batter = game_pas.batter[order]
+    pitcher = game_pas.pitcher[order]
+    outcome = game_pas.outcome[order].astype(np.int64)
+    outs = game_pas.outs[order]
+    pitches = game_pas.pitches[order]
+    ro = game_pas.runner_outs
+    ro_mask = ro.game_pk == game.game_pk
+    ro_inning, ro_pitcher, ro_outs = ro.inning[ro_mask], ro.pitcher[ro_mask], ro.outs[ro_mask]
+    starters = (tuple(game.away_lineup), tuple(game.home_lineup))
+    out: list[Checkpoint] = []
+    last_inning = int(inning.max()) if inning.size else 0
+    for k in innings:
+        if k < 2 or k > last_inning:
+            continue
+        before = inning < k
+        lineup = [list(s) + [0] * (9 - len(s)) for s in starters]  # 0: an unknown slot
+        team_pa = [0, 0]
+        cur: list[int | None] = [None, None]
+        bf: dict[int, int] = {}
+        npitch: dict[int, int] = {}
+        so_far: dict[Stat, dict[int, int]] = {s: {} for s in LIVE_FAMILIES}
+        for i in np.flatnonzero(before).tolist():
+            side = 0 if bool(top[i]) else 1  # batting side
+            b, p, oc = int(batter[i]), int(pitcher[i]), int(outcome[i])
+            lineup[side][team_pa[side] % 9] = b
+            team_pa[side] += 1
+            cur[1 - side] = p  # the defence of the other side
+            bf[p] = bf.get(p, 0) + 1
+            npitch[p] = npitch.get(p, 0) + int(pitches[i])
+            hit = oc <= PAOutcome.HOME_RUN
+            _add(so_far[Stat.HITS], b, int(hit))
+            _add(so_far[Stat.TOTAL_BASES], b, int(_TB[oc]))
+            _add(so_far[Stat.PITCHER_STRIKEOUTS], p, int(oc == PAOutcome.STRIKEOUT))
+            _add(so_far[Stat.HITS_ALLOWED], p, int(hit))
+            _add(so_far[Stat.PITCHER_OUTS], p, int(outs[i]))
+        for p, o in zip(
+            ro_pitcher[ro_inning < k].tolist(), ro_outs[ro_inning < k].tolist(), strict=True
+        ):
+            _add(so_far[Stat.PITCHER_OUTS], int(p), int(o))
+        now = {x for side in lineup for x in side} | {p for p in cur if p is not None}
+        appeared = set(batter[before].tolist()) | set(pitcher[before].tolist())
+        removed = frozenset(int(x) for x in (set(starters[0]) | set(starters[1]) | appeared) - now)
+        out.append(
+            Checkpoint(
+                game_pk=game.game_pk,
+                inning=k,
+                lineup=(tuple(lineup[0]), tuple(lineup[1])),
+                next_slot=(team_pa[0] % 9, team_pa[1] % 9),
+                team_pa=(team_pa[0], team_pa[1]),
+                pitcher=(cur[0], cur[1]),
+                batters_faced=bf,
+                pitches=npitch,
+                removed=removed,
+                so_far=so_far,
+            )
+        )
+    return out
+
+
+def _add(counts: dict[int, int], player: int, value: int) -> None:
+    counts[player] = counts.get(player, 0) + value
+
+
+@attrs.frozen(eq=False)
+class LiveContext:
+    """What a live model may use at a checkpoint besides the checkpoint itself: the day's
+    fitted rates and history facts (PAs before the day only) and the pre-game pmfs
+    (``pregame[stat][player]``, over final counts)."""
+
+    day: dt.date
+    game: SlateGame
+    fitted: FittedRates
+    facts: HistoryFacts
+    pregame: Mapping[Stat, Mapping[int, FloatArray]]
+
+
+#: A live model: ``(checkpoint, context, players)`` -> ``{stat: {player: pmf of the final
+#: count}}`` for the requested ``players`` of each stat (pmfs over 0..n, summing to 1).
+LiveModel = Callable[
+    [Checkpoint, LiveContext, Mapping[Stat, Sequence[int]]], Mapping[Stat, Mapping[int, FloatArray]]
+]
+
+
+def _truncated(pmf: FloatArray, c: int) -> FloatArray:
+    out = np.zeros(max(pmf.size, c + 1))
+    out[: pmf.size] = pmf
+    out[:c] = 0.0
+    total = out.sum()
+    if total <= 0.0:  # the pre-game pmf gave no mass at or above c: all on c
+        out[:] = 0.0
+        out[c] = 1.0
+        return out
+    res: FloatArray = out / total
+    return res
+
+
+def pregame_live(
+    cp: Checkpoint, ctx: LiveContext, players: Mapping[Stat, Sequence[int]]
+) -> dict[Stat, dict[int, FloatArray]]:
+    """Baseline: the pre-game pmf, truncated below the count so far and renormalised."""
+    return {
+        stat: {p: _truncated(ctx.pregame[stat][p], cp.count(stat, p)) for p in ids}
+        for stat, ids in players.items()
+    }
+
+
+def _poisson(mu: float, size: int) -> FloatArray:
+    k = np.arange(size, dtype=np.float64)
+    logp = k * math.log(mu) - mu - np.array([math.lgamma(x + 1.0) for x in k])
+    p = np.exp(logp)
+    res: FloatArray = p / p.sum()
+    return res
+
+
+def naive_live(
+    cp: Checkpoint, ctx: LiveContext, players: Mapping[Stat, Sequence[int]]
+) -> dict[Stat, dict[int, FloatArray]]:
+    """Baseline: ``c + Poisson((c + 1/2) (9 - e) / e)``, ``e`` the innings played."""
+    del ctx
+    e = cp.inning - 1
+    out: dict[Stat, dict[int, FloatArray]] = {}
+    for stat, ids in players.items():
+        got: dict[int, FloatArray] = {}
+        for p in ids:
+            c = cp.count(stat, p)
+            rest = _poisson((c + 0.5) * (9 - e) / e, _SUPPORT)
+            pmf = np.zeros(c + _SUPPORT)
+            pmf[c:] = rest
+            got[p] = pmf
+        out[stat] = got
+    return out
+
+
+def _scored_players(cp: Checkpoint, game: SlateGame) -> dict[Stat, list[int]]:
+    """Starters still pitching (pitcher stats) and starting batters still in (batter stats)."""
+    pitchers = [
+        s for side, s in ((0, game.away_starter), (1, game.home_starter)) if cp.pitcher[side] == s
+    ]
+    batters = [b for b in (*game.away_lineup, *game.home_lineup) if b not in cp.removed and b > 0]
+    return {stat: list(pitchers if stat in _PITCHER else batters) for stat in LIVE_FAMILIES}
+
+
+@attrs.define
+class _Scores:
+    nll: list[float] = attrs.field(factory=list)
+    p: dict[float, list[float]] = attrs.field(factory=dict)
+    y: dict[float, list[float]] = attrs.field(factory=dict)
+
+
+def _score(acc: _Scores, pmf: FloatArray, x: int, c: int, stat: Stat) -> None:
+    p_x = float(pmf[x]) if x < pmf.size else 0.0
+    acc.nll.append(-math.log(max(p_x, 1e-300)))
+    sf = np.cumsum(pmf[::-1])[::-1]
+    for line in BACKTEST_LINES.get(stat, ()):
+        if c > line:  # already over: not an open line
+            continue
+        k = math.floor(line) + 1
+        acc.p.setdefault(line, []).append(float(sf[k]) if k < sf.size else 0.0)
+        acc.y.setdefault(line, []).append(float(x > line))
+
+
+@attrs.frozen
+class LiveBacktestReport:
+    """Result of :func:`backtest_live`; :meth:`to_json` gives the documented shape."""
+
+    days: int
+    games: int
+    model: str
+    wall_s: float
+    checkpoints: dict[str, dict[str, dict[str, Any]]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "days": self.days,
+            "games": self.games,
+            "model": self.model,
+            "wall_s": round(self.wall_s, 3),
+            "checkpoints": self.checkpoints,
+        }
+
+
+def _pregame_pmfs(res: EngineResult) -> dict[Stat, dict[tuple[int, int], FloatArray]]:
+    out: dict[Stat, dict[tuple[int, int], FloatArray]] = {}
+    for stat in LIVE_FAMILIES:
+        block = res.pitchers if stat in _PITCHER else res.batters
+        pmf = block.pmfs[stat]
+        out[stat] = {
+            (int(g), int(p)): pmf[i]
+            for i, (g, p) in enumerate(
+                zip(block.game_pk.tolist(), block.player.tolist(), strict=True)
+            )
+        }
+    return out
+
+
+def backtest_live(
+    pas: PlateAppearances,
+    start: DateLike,
+    end: DateLike,
+    *,
+    live_model: LiveModel,
+    model_name: str,
+    rate_model: str | RateModel = "default",
+    innings: Sequence[int] = LIVE_CHECKPOINTS,
+) -> LiveBacktestReport:
+    """Walk forward over the game days in ``[start, end]``: fit ``rate_model`` on the PAs before
+    each day, price the day's games pre-game, cut each game at ``innings`` and score
+    ``live_model`` against the ``pregame`` and ``naive`` baselines (module doc)."""
+    start, end = to_date(start, "start"), to_date(end, "end")
+    if end < start:
+        raise PropGenerationError(f"backtest end {end} is before start {start}")
+    bad = [k for k in innings if not 2 <= int(k) <= 9]
+    if bad:
+        raise PropGenerationError(f"checkpoint innings must be in 2..9, got {bad}")
+    model = get_rate_model(rate_model)
+    t0 = time.perf_counter()
+    dates = sorted({d.astype("datetime64[D]").item() for d in np.unique(pas.game_date)})
+    days = [d for d in dates if start <= d <= end]
+    if not days:
+        raise PropGenerationError(f"no game day in {start}..{end} in the Statcast data given")
+    names = (model_name, "pregame", "naive")
+    models: dict[str, LiveModel] = {
+        model_name: live_model,
+        "pregame": pregame_live,
+        "naive": naive_live,
+    }
+    acc: dict[int, dict[Stat, dict[str, _Scores]]] = {
+        k: {s: {m: _Scores() for m in names} for s in LIVE_FAMILIES} for k in innings
+    }
+    n_games = 0
+    for day in days:
+        history, today = pas.before(day), pas.on(day)
+        slate = slate_from_statcast(today, day)
+        facts = history_facts(history, day)
+        fitted = model.fit(history, day)
+        pregame = _pregame_pmfs(run_engine(fitted, facts, slate, stats=LIVE_FAMILIES))
+        actual = actual_counts(today)
+        for game in slate.games:
+            n_games += 1
+            game_pas = today.game(game.game_pk)
+            per_game = {
+                stat: {p: pmf for (g, p), pmf in pregame[stat].items() if g == game.game_pk}
+                for stat in LIVE_FAMILIES
+            }
+            ctx = LiveContext(day, game, fitted, facts, per_game)
+            for cp in checkpoints_of_game(game_pas, game, innings):
+                players = {
+                    stat: [p for p in ids if p in per_game[stat]]
+                    for stat, ids in _scored_players(cp, game).items()
+                }
+                for name in names:
+                    pmfs = models[name](cp, ctx, players)
+                    for stat, ids in players.items():
+                        for p in ids:
+                            x = actual[stat].get((game.game_pk, p), 0)
+                            _score(
+                                acc[cp.inning][stat][name],
+                                pmfs[stat][p],
+                                x,
+                                cp.count(stat, p),
+                                stat,
+                            )
+        log.debug("live backtest %s: %d games", day, len(slate))
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for k in innings:
+        fams: dict[str, dict[str, Any]] = {}
+        for stat in LIVE_FAMILIES:
+            a = acc[k][stat]
+            main = a[model_name]
+            lines = {}
+            for line in BACKTEST_LINES.get(stat, ()):
+                if line not in main.p:
+                    continue
+                p_over, y_over = np.array(main.p[line]), np.array(main.y[line])
+                lines[f"{line:g}"] = {
+                    "n": int(p_over.size),
+                    "brier": round(float(np.mean((p_over - y_over) ** 2)), 5),
+                    "ece": round(expected_calibration_error(p_over, y_over), 5),
+                }
+            fams[stat.value] = {
+                "n": len(main.nll),
+                "log_loss": _mean(main.nll),
+                "log_loss_pregame": _mean(a["pregame"].nll),
+                "log_loss_naive": _mean(a["naive"].nll),
+                "lines": lines,
+            }
+        out[f"inning_{k}"] = fams
+    return LiveBacktestReport(
+        days=len(days),
+        games=n_games,
+        model=model_name,
+        wall_s=time.perf_counter() - t0,
+        checkpoints=out,
+    )
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(float(np.mean(values)), 5) if values else None
