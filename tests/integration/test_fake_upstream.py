@@ -667,6 +667,17 @@ async def test_live_game_advances_with_the_clock(fake, client, clock) -> None:  
         startTimecode=feed1["metaData"]["timeStamp"],
     )
     assert apply_patch(feed1, patch[0]["diff"]) == feed2
+    # the linescore says who bats, who is on base and who pitches in the PA under way
+    pas = fake.league.plate_appearances(pk)
+    up = pas[n2]
+    offense = feed2["liveData"]["linescore"]["offense"]
+    assert offense["batter"]["id"] == up.batter
+    assert offense["battingOrder"] == up.bat_order_slot
+    on_base = tuple(offense.get(b, {}).get("id") for b in ("first", "second", "third"))
+    assert on_base == up.runners_before
+    if up.inning == pas[n2 - 1].inning and up.top == pas[n2 - 1].top:
+        assert on_base == pas[n2 - 1].runners_after  # the same half: the last PA's runners
+    assert feed2["liveData"]["linescore"]["defense"]["pitcher"]["id"] == up.pitcher
     # timecode gives the historic state.
     old = await get_json(
         client, f"{base}/api/v1.1/game/{pk}/feed/live", timecode=feed1["metaData"]["timeStamp"]

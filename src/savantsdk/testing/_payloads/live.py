@@ -272,6 +272,28 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _on_field(league: SimulatedLeague, st: GameState) -> dict[str, dict[str, Any]]:
+    """``offense`` / ``defense`` of the linescore: who bats, who is on which base and who
+    pitches in the PA under way (empty before the first pitch is thrown and once Final)."""
+    if st.status != "Live":
+        return {"offense": {}, "defense": {}}
+    g = st.game
+    up = league.plate_appearances(g.game_pk)[len(st.pas)]  # the PA under way
+    offense: dict[str, Any] = {
+        "batter": person_ref(league.player(up.batter)),
+        "battingOrder": up.bat_order_slot,
+        "team": {"id": g.away_id if up.top else g.home_id},
+    }
+    for base, runner in zip(("first", "second", "third"), up.runners_before, strict=True):
+        if runner is not None:
+            offense[base] = person_ref(league.player(runner))
+    defense = {
+        "pitcher": person_ref(league.player(up.pitcher)),
+        "team": {"id": g.home_id if up.top else g.away_id},
+    }
+    return {"offense": offense, "defense": defense}
+
+
 def _linescore(league: SimulatedLeague, st: GameState) -> dict[str, Any]:
     innings: dict[int, dict[str, dict[str, int]]] = {}
     for pa in st.pas:
@@ -301,8 +323,7 @@ def _linescore(league: SimulatedLeague, st: GameState) -> dict[str, Any]:
         "scheduledInnings": 9,
         "innings": [{"num": n, "ordinalNum": _ordinal(n), **v} for n, v in sorted(innings.items())],
         "teams": tot,
-        "defense": {},
-        "offense": {},
+        **_on_field(league, st),
         "balls": 0,
         "strikes": 0,
         "outs": last.outs_after if last else 0,
