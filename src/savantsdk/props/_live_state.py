@@ -1,0 +1,265 @@
+"""The state of a game in progress, read from a Stats API live feed.
+
+:func:`snapshot_from_feed` turns a :class:`~savantsdk.sources.GameFeed` into a
+:class:`LiveSnapshot`: where the game is (inning, half, outs, runners, score), who holds each
+lineup slot and who bats next on each side, who pitches for each side, what every player has
+done so far, and who has left the game.  Sources, in the feed: ``liveData.linescore``
+(inning, outs, ``offense``'s runners, ``defense``'s pitcher, runs), ``liveData.boxscore``
+(``battingOrder`` codes ``"100"``/``"101"`` give slot and substitution order, each player's
+``stats.batting`` / ``stats.pitching`` so far, the ``pitchers`` who have appeared) and
+``liveData.plays`` (completed plate appearances per side give the next slot).
+
+Between half-innings (``inningState`` ``Middle`` / ``End``) the snapshot is the next half
+with nobody out and the bases empty.  A state that cannot happen raises
+:class:`~savantsdk.exceptions.PropGenerationError` naming the field: more than 3 outs, a
+runner who is not in his team's lineup, an inning past the feed's own line score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Final, Literal
+
+import attrs
+
+from ..exceptions import PropGenerationError
+from ..sources import GameFeed
+from ..sources._statsapi_models import BoxscoreTeam, StatLine
+
+__all__ = (
+    "ENDED_STATES",
+    "BatterLine",
+    "LiveSnapshot",
+    "PitcherLine",
+    "snapshot_from_feed",
+)
+
+#: ``detailedState`` values after which a game will not go on today (the live props end).
+ENDED_STATES: Final = frozenset(
+    {"Final", "Game Over", "Completed Early", "Suspended", "Postponed", "Cancelled"}
+)
+
+
+@attrs.frozen
+class BatterLine:
+    """A batter's game so far (the boxscore's ``stats.batting``)."""
+
+    pa: int = 0
+    hits: int = 0
+    doubles: int = 0
+    triples: int = 0
+    home_runs: int = 0
+    total_bases: int = 0
+    runs: int = 0
+    rbi: int = 0
+    walks: int = 0
+    hit_by_pitch: int = 0
+    strikeouts: int = 0
+
+    @property
+    def singles(self) -> int:
+        return self.hits - self.doubles - self.triples - self.home_runs
+
+
+@attrs.frozen
+class PitcherLine:
+    """A pitcher's game so far (the boxscore's ``stats.pitching``)."""
+
+    batters_faced: int = 0
+    pitches: int = 0
+    outs: int = 0
+    strikeouts: int = 0
+    hits: int = 0
+    walks: int = 0
+    hit_batsmen: int = 0
+    runs: int = 0
+    earned_runs: int = 0
+
+
+@attrs.frozen(eq=False)
+class LiveSnapshot:
+    """A game in progress (or about to start, or over).  Sides: ``0`` away, ``1`` home.
+
+    ``half``: ``0`` top (away bats), ``1`` bottom.  ``bases``: the runner on first, second,
+    third (MLBAM id or ``None``).  ``lineup[s]``: who holds each of the nine slots now;
+    ``next_slot[s]``: 0-based slot due up next for side ``s`` (for the side at bat: the batter
+    at the plate); ``team_pa[s]``: completed PAs.  ``pitcher[s]``: who pitches for side ``s``
+    (its current or last pitcher; ``None`` before it has taken the field).  ``starters[s]``:
+    side ``s``'s starting pitcher.  ``removed``: players out of the game.  ``status``: the
+    feed's ``detailedState``; ``timestamp``: its ``metaData.timeStamp`` as a time.
+    """
+
+    game_pk: int
+    status: str
+    timestamp: datetime | None
+    inning: int
+    half: Literal[0, 1]
+    outs: int
+    bases: tuple[int | None, int | None, int | None]
+    score: tuple[int, int]
+    lineup: tuple[tuple[int, ...], tuple[int, ...]]
+    next_slot: tuple[int, int]
+    team_pa: tuple[int, int]
+    pitcher: tuple[int | None, int | None]
+    starters: tuple[int | None, int | None]
+    batting: Mapping[int, BatterLine]
+    pitching: Mapping[int, PitcherLine]
+    removed: frozenset[int]
+
+    @property
+    def started(self) -> bool:
+        return sum(self.team_pa) > 0 or self.status not in ("Scheduled", "Pre-Game", "Warmup")
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED_STATES
+
+
+def _n(value: int | None) -> int:
+    return int(value) if value is not None else 0
+
+
+def _batter_line(s: StatLine) -> BatterLine:
+    return BatterLine(
+        pa=_n(s.plate_appearances),
+        hits=_n(s.hits),
+        doubles=_n(s.doubles),
+        triples=_n(s.triples),
+        home_runs=_n(s.home_runs),
+        total_bases=_n(s.total_bases),
+        runs=_n(s.runs),
+        rbi=_n(s.rbi),
+        walks=_n(s.base_on_balls),
+        hit_by_pitch=_n(s.hit_by_pitch),
+        strikeouts=_n(s.strike_outs),
+    )
+
+
+def _pitcher_line(s: StatLine) -> PitcherLine:
+    return PitcherLine(
+        batters_faced=_n(s.batters_faced),
+        pitches=_n(s.number_of_pitches if s.number_of_pitches is not None else s.pitches_thrown),
+        outs=_n(s.outs),
+        strikeouts=_n(s.strike_outs),
+        hits=_n(s.hits),
+        walks=_n(s.base_on_balls),
+        hit_batsmen=_n(s.hit_batsmen),
+        runs=_n(s.runs),
+        earned_runs=_n(s.earned_runs),
+    )
+
+
+def _lineup(team: BoxscoreTeam, game_pk: int, side: str) -> tuple[int, ...]:
+    """The current holder of each slot: the highest ``battingOrder`` code of the slot."""
+    best: dict[int, tuple[int, int]] = {}
+    for player in team.players.values():
+        code = player.batting_order_number
+        if code is None:
+            continue
+        slot, order = divmod(code, 100)
+        if not 1 <= slot <= 9:
+            raise PropGenerationError(
+                f"game {game_pk}: {side} battingOrder {player.batting_order!r} of player "
+                f"{player.id} is not a slot 1-9",
+            )
+        if slot not in best or order > best[slot][0]:
+            best[slot] = (order, player.id)
+    if not best and team.batting_order:
+        return tuple(int(p) for p in team.batting_order[:9]) + (0,) * (
+            9 - min(9, len(team.batting_order))
+        )
+    return tuple(best[k][1] if k in best else 0 for k in range(1, 10))
+
+
+def snapshot_from_feed(feed: GameFeed) -> LiveSnapshot:
+    """The :class:`LiveSnapshot` of ``feed`` (module doc); ``PropGenerationError`` when the
+    feed describes a state that cannot happen or lacks its box score."""
+    pk = feed.game_pk
+    live = feed.live_data
+    box, ls = live.boxscore, live.linescore
+    if box is None:
+        raise PropGenerationError(f"game {pk}: the feed has no boxscore")
+    status = feed.game_data.status.detailed_state or feed.game_data.status.abstract_game_state
+    teams = (box.teams.away, box.teams.home)
+    lineup = (_lineup(teams[0], pk, "away"), _lineup(teams[1], pk, "home"))
+    team_pa = [0, 0]
+    for play in live.plays.all_plays:
+        if play.about.is_complete is False or play.result.type != "atBat":
+            continue
+        team_pa[0 if play.about.is_top_inning else 1] += 1
+    batting: dict[int, BatterLine] = {}
+    pitching: dict[int, PitcherLine] = {}
+    appeared: set[int] = set()
+    for team in teams:
+        for player in team.players.values():
+            if player.id in team.batters:
+                batting[player.id] = _batter_line(player.stats.batting)
+            if player.id in team.pitchers:
+                pitching[player.id] = _pitcher_line(player.stats.pitching)
+        appeared.update(int(p) for p in (*team.batters, *team.pitchers))
+    pitcher: list[int | None] = [
+        int(t.pitchers[-1]) if t.pitchers else None for t in teams
+    ]  # the last to appear
+    starters = (
+        int(teams[0].pitchers[0]) if teams[0].pitchers else None,
+        int(teams[1].pitchers[0]) if teams[1].pitchers else None,
+    )
+    inning, half, outs = 1, 0, 0
+    bases: tuple[int | None, int | None, int | None] = (None, None, None)
+    score = (0, 0)
+    if ls is not None:
+        inning = ls.current_inning or 1
+        half = 0 if ls.is_top_inning in (True, None) else 1
+        outs = _n(ls.outs)
+        if ls.teams is not None:
+            score = (_n(ls.teams.away.runs if ls.teams.away else 0),
+                     _n(ls.teams.home.runs if ls.teams.home else 0))  # fmt: skip
+        if outs > 3 or outs < 0:
+            raise PropGenerationError(f"game {pk}: linescore outs is {outs} (0-3)")
+        if inning < 1 or (ls.innings and inning > max(_n(i.num) for i in ls.innings) + 1):
+            raise PropGenerationError(
+                f"game {pk}: linescore currentInning {inning} is past the innings it lists",
+            )
+        state = (ls.inning_state or "").lower()
+        if state in ("middle", "end") or outs == 3:  # between halves: the next one
+            inning, half = (inning, 1) if half == 0 else (inning + 1, 0)
+            outs = 0
+        else:
+            off = ls.offense
+            if off is not None:
+                bases = (
+                    off.first.id if off.first else None,
+                    off.second.id if off.second else None,
+                    off.third.id if off.third else None,
+                )
+            fielding = 1 - half
+            if ls.defense is not None and ls.defense.pitcher is not None:
+                pitcher[fielding] = ls.defense.pitcher.id
+    batting_side = half
+    for base, runner in zip(("first", "second", "third"), bases, strict=True):
+        if runner is not None and runner not in lineup[batting_side]:
+            raise PropGenerationError(
+                f"game {pk}: the runner on {base} ({runner}) is not in the batting team's lineup",
+            )
+    now = set(lineup[0]) | set(lineup[1]) | {p for p in pitcher if p is not None}
+    removed = frozenset(appeared - now)
+    stamp = feed.timestamp
+    return LiveSnapshot(
+        game_pk=pk,
+        status=status or "",
+        timestamp=stamp,
+        inning=inning,
+        half=0 if half == 0 else 1,
+        outs=outs,
+        bases=bases,
+        score=score,
+        lineup=lineup,
+        next_slot=(team_pa[0] % 9, team_pa[1] % 9),
+        team_pa=(team_pa[0], team_pa[1]),
+        pitcher=(pitcher[0], pitcher[1]),
+        starters=starters,
+        batting=batting,
+        pitching=pitching,
+        removed=removed,
+    )
