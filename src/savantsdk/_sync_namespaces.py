@@ -505,6 +505,19 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
             functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
         )
 
+    def get_bytes(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        lane: Lane = Lane.PROPS,
+        coalesce: bool = True,
+    ) -> tuple[bytes, str]:
+        """One GET through the executor: ``(body, redacted request description)``."""
+        return self._portal.call(
+            functools.partial(self._async_ns.get_bytes, path, params, lane=lane, coalesce=coalesce)
+        )
+
     def season_stats(
         self,
         season: int | None = None,
@@ -648,19 +661,6 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
     def client(self) -> SourceContext:
         """The context (an :class:`~savantsdk.AsyncClient`, usually) this source client runs on."""
         return self._async_ns.client
-
-    def get_bytes(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        lane: Lane = Lane.PROPS,
-        coalesce: bool = True,
-    ) -> tuple[bytes, str]:
-        """One GET through the executor: ``(body, redacted request description)``."""
-        return self._portal.call(
-            functools.partial(self._async_ns.get_bytes, path, params, lane=lane, coalesce=coalesce)
-        )
 
     def schedule(
         self,
