@@ -7,9 +7,9 @@
 For each async class in :data:`TWINS` it reads the class's source (AST) and writes a class with
 the same public members:
 
-- ``async def m(...) -> R``          -> ``def m(...) -> R``: ``self._portal.call(partial(...))``
+- ``async def m(...) -> R``          -> ``def m(...) -> R``: ``self._call(async_m, ...)``
 - ``async def m(...)`` that yields   -> ``def m(...) -> Iterator[Y]`` over the async iterator
-- ``def m(...)``                     -> the same, run on the client's loop thread
+- ``def m(...)``                     -> the same, ``self._run(m, ...)`` on the client's loop thread
 - ``@property`` / public attrs field -> a read-only property; one whose type is another async
   namespace (``AsyncClient.savant``) returns that namespace's twin
 
@@ -73,7 +73,6 @@ client's event-loop thread; async iterators become iterators.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -249,7 +248,8 @@ class ClassWriter:
                     continue
                 if item.name in out:
                     raise GenerateError(f"{self.cls_name}.{item.name}: defined twice")
-                out[item.name] = [*overloads.pop(item.name, []), self.member(item)]
+                sigs = overloads.pop(item.name, [])
+                out[item.name] = [*sigs, self.member(item, overloaded=bool(sigs))]
             elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                 name = item.target.id
                 if name.startswith("_") or name in self.skip:
@@ -327,7 +327,13 @@ class ClassWriter:
             raise GenerateError(f"{where}: default {default.id} is not a literal")
         return literal
 
-    def member(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, *, overload: bool = False) -> str:
+    def member(
+        self,
+        fn: ast.FunctionDef | ast.AsyncFunctionDef,
+        *,
+        overload: bool = False,
+        overloaded: bool = False,
+    ) -> str:
         where = f"{self.cls_name}.{fn.name}"
         decorators = [ast.unparse(d) for d in fn.decorator_list if not _is_overload(d)]
         doc = _docstring(fn, "        ")
@@ -379,8 +385,13 @@ class ClassWriter:
             body = f"        return self._portal.iterate({target}({call}))\n"
         else:
             returns = ast.unparse(fn.returns)
-            partial_args = f"{target}, {call}" if call else target
-            body = f"        return self._portal.call(functools.partial({partial_args}))\n"
+            call_args = f"{target}, {call}" if call else target
+            if overloaded:  # the implementation's union parameters match no one overload
+                self.runtime.add("import functools")
+                body = f"        return self._portal.call(functools.partial({call_args}))\n"
+            else:
+                helper = "_call" if isinstance(fn, ast.AsyncFunctionDef) else "_run"
+                body = f"        return self.{helper}({call_args})\n"
         return f"    def {fn.name}({params}) -> {returns}:\n{doc}{body}"
 
 

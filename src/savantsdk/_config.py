@@ -94,6 +94,11 @@ def _env_field(
     )
 
 
+def _deadline_field(name: str, default: float, doc: str, *, most: float = 600) -> Any:
+    """A :class:`Timeout` field: seconds from env ``name``, finite, in ``(0, most]``."""
+    return _env_field(name, default, float, doc, within=(0, most), lo_open=True)
+
+
 def _optional_float(raw: str) -> float | None:
     return None if raw.strip().lower() in {"none", "off", "0"} else float(raw)
 
@@ -179,45 +184,16 @@ def _to_secret(value: str | Secret | None) -> Secret | None:
 class Timeout:
     """HTTP deadlines in seconds.  None of them can be infinite."""
 
-    connect_s: float = _env_field(
-        "SAVANTSDK_TIMEOUT_CONNECT_S",
-        5.0,
-        float,
-        "TCP/TLS connect timeout",
-        within=(0, 600),
-        lo_open=True,
+    connect_s: float = _deadline_field(
+        "SAVANTSDK_TIMEOUT_CONNECT_S", 5.0, "TCP/TLS connect timeout"
     )
-    read_s: float = _env_field(
-        "SAVANTSDK_TIMEOUT_READ_S",
-        30.0,
-        float,
-        "time between bytes read",
-        within=(0, 600),
-        lo_open=True,
+    read_s: float = _deadline_field("SAVANTSDK_TIMEOUT_READ_S", 30.0, "time between bytes read")
+    write_s: float = _deadline_field("SAVANTSDK_TIMEOUT_WRITE_S", 30.0, "time to send a request")
+    pool_s: float = _deadline_field(
+        "SAVANTSDK_TIMEOUT_POOL_S", 10.0, "wait for a pooled connection"
     )
-    write_s: float = _env_field(
-        "SAVANTSDK_TIMEOUT_WRITE_S",
-        30.0,
-        float,
-        "time to send a request",
-        within=(0, 600),
-        lo_open=True,
-    )
-    pool_s: float = _env_field(
-        "SAVANTSDK_TIMEOUT_POOL_S",
-        10.0,
-        float,
-        "wait for a pooled connection",
-        within=(0, 600),
-        lo_open=True,
-    )
-    total_s: float = _env_field(
-        "SAVANTSDK_TIMEOUT_TOTAL_S",
-        90.0,
-        float,
-        "deadline for one attempt, end to end",
-        within=(0, 3600),
-        lo_open=True,
+    total_s: float = _deadline_field(
+        "SAVANTSDK_TIMEOUT_TOTAL_S", 90.0, "deadline for one attempt, end to end", most=3600
     )
 
 

@@ -55,6 +55,7 @@ __all__ = (
     "FrameColumn",
     "FrameExport",
     "Kind",
+    "attr_path",
     "attrs_record_columns",
     "backtest_columns",
     "lineset_columns",
@@ -436,7 +437,9 @@ class FrameExport:
 # ----------------------------------------------------------------------- model record builders
 
 
-def _ref(obj: Any, *path: str) -> Any:
+def attr_path(obj: Any, *path: str) -> Any:
+    """``obj.a.b.c`` for ``path = ("a", "b", "c")``, or None where a link is None or missing:
+    how the record builders reach into nested (all-optional) upstream models."""
     for name in path:
         if obj is None:
             return None
@@ -509,8 +512,8 @@ def schedule_columns(schedule: Any) -> list[FrameColumn]:
             "detailed_state": g.status.detailed_state,
             "status_code": g.status.status_code,
             "status_reason": g.status.reason,
-            "venue_id": _ref(g.venue, "id"),
-            "venue": _ref(g.venue, "name"),
+            "venue_id": attr_path(g.venue, "id"),
+            "venue": attr_path(g.venue, "name"),
             "scheduled_innings": g.scheduled_innings,
             "series_description": g.series_description,
             "series_game_number": g.series_game_number,
@@ -523,14 +526,14 @@ def schedule_columns(schedule: Any) -> list[FrameColumn]:
             players = getattr(g.lineups, f"{side}_players", None) if g.lineups else None
             rec.update(
                 {
-                    f"{side}_team_id": _ref(team, "team", "id"),
-                    f"{side}_team": _ref(team, "team", "name"),
-                    f"{side}_score": _ref(team, "score"),
-                    f"{side}_is_winner": _ref(team, "is_winner"),
-                    f"{side}_wins": _ref(team, "league_record", "wins"),
-                    f"{side}_losses": _ref(team, "league_record", "losses"),
-                    f"{side}_probable_pitcher_id": _ref(team, "probable_pitcher", "id"),
-                    f"{side}_probable_pitcher": _ref(team, "probable_pitcher", "full_name"),
+                    f"{side}_team_id": attr_path(team, "team", "id"),
+                    f"{side}_team": attr_path(team, "team", "name"),
+                    f"{side}_score": attr_path(team, "score"),
+                    f"{side}_is_winner": attr_path(team, "is_winner"),
+                    f"{side}_wins": attr_path(team, "league_record", "wins"),
+                    f"{side}_losses": attr_path(team, "league_record", "losses"),
+                    f"{side}_probable_pitcher_id": attr_path(team, "probable_pitcher", "id"),
+                    f"{side}_probable_pitcher": attr_path(team, "probable_pitcher", "full_name"),
                     f"{side}_lineup": len(players or ()),
                 }
             )

@@ -127,7 +127,7 @@ class SyncCache(SyncNamespace["Cache"]):
 
     def aclose(self) -> None:
         """Cancel background refreshes, then close the backend if this cache created it."""
-        return self._portal.call(functools.partial(self._async_ns.aclose))
+        return self._call(self._async_ns.aclose)
 
     @property
     def namespace(self) -> str:
@@ -138,7 +138,7 @@ class SyncCache(SyncNamespace["Cache"]):
         """The backend key for ``key``: keys built by :func:`cache_key` under the default
         namespace are moved under this cache's namespace; other keys pass unchanged.
         """
-        return self._portal.call(functools.partial(self._async_ns.key, key))
+        return self._run(self._async_ns.key, key)
 
     @property
     def backend(self) -> AsyncCacheBackend:
@@ -167,9 +167,7 @@ class SyncCache(SyncNamespace["Cache"]):
         self, keys: Sequence[str], type_: Any = None, *, allow_stale: bool = False
     ) -> list[Any]:
         """``get`` for many keys in one backend round trip, in input order."""
-        return self._portal.call(
-            functools.partial(self._async_ns.get_many, keys, type_, allow_stale=allow_stale)
-        )
+        return self._call(self._async_ns.get_many, keys, type_, allow_stale=allow_stale)
 
     def set(
         self,
@@ -185,10 +183,8 @@ class SyncCache(SyncNamespace["Cache"]):
 
         ``type_`` is recorded in the entry so a read with another type is a miss.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.set, key, value, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s
-            )
+        return self._call(
+            self._async_ns.set, key, value, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s
         )
 
     def set_many(
@@ -201,10 +197,8 @@ class SyncCache(SyncNamespace["Cache"]):
         ttl_s: float | None = None,
     ) -> None:
         """``set`` for many keys in one backend round trip."""
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.set_many, items, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s
-            )
+        return self._call(
+            self._async_ns.set_many, items, kind=kind, tags=tags, type_=type_, ttl_s=ttl_s
         )
 
     @overload
@@ -270,19 +264,19 @@ class SyncCache(SyncNamespace["Cache"]):
 
     def invalidate(self, *keys: str) -> int:
         """Delete exact keys; returns how many existed (where the backend knows)."""
-        return self._portal.call(functools.partial(self._async_ns.invalidate, *keys))
+        return self._call(self._async_ns.invalidate, *keys)
 
     def invalidate_prefix(self, prefix: str) -> int:
         """Delete every key starting with ``prefix`` (see :func:`key_prefix`)."""
-        return self._portal.call(functools.partial(self._async_ns.invalidate_prefix, prefix))
+        return self._call(self._async_ns.invalidate_prefix, prefix)
 
     def invalidate_tags(self, *tags: str) -> int:
         """Delete every key written with any of ``tags``."""
-        return self._portal.call(functools.partial(self._async_ns.invalidate_tags, *tags))
+        return self._call(self._async_ns.invalidate_tags, *tags)
 
     def stats(self) -> dict[str, CacheStats]:
         """Snapshots by layer: ``policy`` plus every backend layer that reports stats."""
-        return self._portal.call(functools.partial(self._async_ns.stats))
+        return self._run(self._async_ns.stats)
 
 
 class SyncSavantClient(SyncNamespace["SavantClient"]):
@@ -292,15 +286,13 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
 
     def quota_status(self) -> QuotaStatus:
         """This upstream publishes no quota: every field is None."""
-        return self._portal.call(functools.partial(self._async_ns.quota_status))
+        return self._run(self._async_ns.quota_status)
 
     def health_probe(self, *, timeout_s: float) -> int:
         """``HEAD /`` without credentials through this source's executor (see
         ``client.health(probe=True)``); returns the HTTP status.
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
-        )
+        return self._call(self._async_ns.health_probe, timeout_s=timeout_s)
 
     @property
     def row_cap(self) -> int:
@@ -320,7 +312,7 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
 
     def is_settled(self, day: DateLike) -> bool:
         """Whether ``day``'s data is final enough to cache as immutable (by the client clock)."""
-        return self._portal.call(functools.partial(self._async_ns.is_settled, day))
+        return self._run(self._async_ns.is_settled, day)
 
     def search_params(
         self,
@@ -331,10 +323,8 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
         pitcher: int | None = None,
     ) -> list[tuple[str, str]]:
         """The ``/statcast_search/csv`` query for one day (SOURCES-savant-statsapi §1.1)."""
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.search_params, day, team=team, batter=batter, pitcher=pitcher
-            )
+        return self._run(
+            self._async_ns.search_params, day, team=team, batter=batter, pitcher=pitcher
         )
 
     def statcast(
@@ -366,19 +356,17 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
         ``progress``); ``None`` shows it in Jupyter or on a terminal unless
         ``SAVANTSDK_PROGRESS=0``.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.statcast,
-                start,
-                end,
-                team=team,
-                batter=batter,
-                pitcher=pitcher,
-                lane=lane,
-                on_progress=on_progress,
-                progress=progress,
-                errors=errors,
-            )
+        return self._call(
+            self._async_ns.statcast,
+            start,
+            end,
+            team=team,
+            batter=batter,
+            pitcher=pitcher,
+            lane=lane,
+            on_progress=on_progress,
+            progress=progress,
+            errors=errors,
         )
 
     def statcast_raw(
@@ -401,32 +389,28 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
         days at once (most recent first), then each fetched day as it arrives, so a caller can
         read days while the others are still in flight.  ``errors``: as for :meth:`statcast`.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.statcast_raw,
-                start,
-                end,
-                lane=lane,
-                on_progress=on_progress,
-                on_day=on_day,
-                errors=errors,
-            )
+        return self._call(
+            self._async_ns.statcast_raw,
+            start,
+            end,
+            lane=lane,
+            on_progress=on_progress,
+            on_day=on_day,
+            errors=errors,
         )
 
     def forget_days(self, days: Iterable[DateLike] | DateLike) -> int:
         """Drop the cached Statcast of these days (unfiltered pulls), so the next pull fetches
         them again; returns how many entries were removed (0 without a cache).
         """
-        return self._portal.call(functools.partial(self._async_ns.forget_days, days))
+        return self._call(self._async_ns.forget_days, days)
 
     def statcast_game(self, game_pk: int, *, lane: Lane = Lane.HISTORICAL) -> StatcastResult:
         """Every pitch of one game (one request).  Raises the typed error if it fails.
 
         Cached as immutable once the game's date is settled (see ``immutable_after_s``).
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.statcast_game, game_pk, lane=lane)
-        )
+        return self._call(self._async_ns.statcast_game, game_pk, lane=lane)
 
     def expected_statistics(
         self,
@@ -439,14 +423,12 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
         """``/leaderboard/expected_statistics``: xBA, xSLG, xwOBA per player (``min_pa``:
         minimum PA, or ``"q"`` for qualified).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.expected_statistics,
-                year,
-                player_type=player_type,
-                min_pa=min_pa,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.expected_statistics,
+            year,
+            player_type=player_type,
+            min_pa=min_pa,
+            lane=lane,
         )
 
     def exit_velocity_barrels(
@@ -458,14 +440,12 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
         lane: Lane = Lane.HISTORICAL,
     ) -> Fetched[Leaderboard[ExitVelocityRow]]:
         """``/leaderboard/statcast``: exit velocity and barrels per player."""
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.exit_velocity_barrels,
-                year,
-                player_type=player_type,
-                min_bbe=min_bbe,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.exit_velocity_barrels,
+            year,
+            player_type=player_type,
+            min_bbe=min_bbe,
+            lane=lane,
         )
 
     def percentile_rankings(
@@ -477,14 +457,12 @@ class SyncSavantClient(SyncNamespace["SavantClient"]):
         lane: Lane = Lane.HISTORICAL,
     ) -> Fetched[Leaderboard[PercentileRankingsRow]]:
         """``/leaderboard/percentile-rankings``: percentiles 0-100 (``None`` = not qualified)."""
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.percentile_rankings,
-                year,
-                player_type=player_type,
-                min_pa=min_pa,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.percentile_rankings,
+            year,
+            player_type=player_type,
+            min_pa=min_pa,
+            lane=lane,
         )
 
 
@@ -495,15 +473,24 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
 
     def quota_status(self) -> QuotaStatus:
         """This upstream publishes no quota: every field is None."""
-        return self._portal.call(functools.partial(self._async_ns.quota_status))
+        return self._run(self._async_ns.quota_status)
 
     def health_probe(self, *, timeout_s: float) -> int:
         """``HEAD /`` without credentials through this source's executor (see
         ``client.health(probe=True)``); returns the HTTP status.
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
-        )
+        return self._call(self._async_ns.health_probe, timeout_s=timeout_s)
+
+    def get_bytes(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        lane: Lane = Lane.PROPS,
+        coalesce: bool = True,
+    ) -> tuple[bytes, str]:
+        """One GET through the executor: ``(body, redacted request description)``."""
+        return self._call(self._async_ns.get_bytes, path, params, lane=lane, coalesce=coalesce)
 
     def season_stats(
         self,
@@ -528,19 +515,17 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         are fetched concurrently (``page_size`` rows each), all through the executor; a page that
         fails fails the call (nothing partial is cached).  ``.to_pandas()`` on the result.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.season_stats,
-                season,
-                group=group,
-                stats=stats,
-                player_pool=player_pool,
-                game_type=game_type,
-                team_id=team_id,
-                sport_id=sport_id,
-                page_size=page_size,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.season_stats,
+            season,
+            group=group,
+            stats=stats,
+            player_pool=player_pool,
+            game_type=game_type,
+            team_id=team_id,
+            sport_id=sport_id,
+            page_size=page_size,
+            lane=lane,
         )
 
     def team_stats(
@@ -556,16 +541,14 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         """Every team's season line: ``/api/v1/teams/stats?stats=season&group=hitting``
         (rows carry ``team``, no ``player``; ``rank`` is the upstream's order).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.team_stats,
-                season,
-                group=group,
-                stats=stats,
-                game_type=game_type,
-                sport_id=sport_id,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.team_stats,
+            season,
+            group=group,
+            stats=stats,
+            game_type=game_type,
+            sport_id=sport_id,
+            lane=lane,
         )
 
     def standings(
@@ -580,15 +563,13 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         """``/api/v1/standings?leagueId=103,104&season=Y&standingsTypes=regularSeason``: one
         table per division (``on_date``: the standings as of that day).  ``.to_pandas()``.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.standings,
-                season,
-                league_ids=league_ids,
-                standings_type=standings_type,
-                on_date=on_date,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.standings,
+            season,
+            league_ids=league_ids,
+            standings_type=standings_type,
+            on_date=on_date,
+            lane=lane,
         )
 
     def leaders(
@@ -610,31 +591,29 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         category exists in (home runs hit and allowed).  ``limit`` leaders per category (ties
         can add rows).  ``.to_pandas()``: one row per leader.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.leaders,
-                categories,
-                season,
-                stat_group=stat_group,
-                limit=limit,
-                player_pool=player_pool,
-                game_type=game_type,
-                sport_id=sport_id,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.leaders,
+            categories,
+            season,
+            stat_group=stat_group,
+            limit=limit,
+            player_pool=player_pool,
+            game_type=game_type,
+            sport_id=sport_id,
+            lane=lane,
         )
 
     def linescore(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[Linescore]:
         """``/api/v1/game/{pk}/linescore`` (not the whole feed): innings, R/H/E, offense and
         defense.  ``print(result.value)`` shows the text linescore; cached like a boxscore.
         """
-        return self._portal.call(functools.partial(self._async_ns.linescore, game_pk, lane=lane))
+        return self._call(self._async_ns.linescore, game_pk, lane=lane)
 
     def game_content(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[GameContent]:
         """``/api/v1/game/{pk}/content``: the recap and the highlight videos
         (``.value.highlights``; ``.to_pandas()`` one row per highlight).
         """
-        return self._portal.call(functools.partial(self._async_ns.game_content, game_pk, lane=lane))
+        return self._call(self._async_ns.game_content, game_pk, lane=lane)
 
     @property
     def people_batch_size(self) -> int:
@@ -648,19 +627,6 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
     def client(self) -> SourceContext:
         """The context (an :class:`~savantsdk.AsyncClient`, usually) this source client runs on."""
         return self._async_ns.client
-
-    def get_bytes(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        lane: Lane = Lane.PROPS,
-        coalesce: bool = True,
-    ) -> tuple[bytes, str]:
-        """One GET through the executor: ``(body, redacted request description)``."""
-        return self._portal.call(
-            functools.partial(self._async_ns.get_bytes, path, params, lane=lane, coalesce=coalesce)
-        )
 
     def schedule(
         self,
@@ -679,26 +645,24 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         Hydrates probable pitchers and posted lineups by default.  Doubleheader games are
         separate games: use ``.value.by_game_pk()``, never the date, as the key.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.schedule,
-                start,
-                end,
-                game_pk=game_pk,
-                team_id=team_id,
-                game_types=game_types,
-                hydrate=hydrate,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.schedule,
+            start,
+            end,
+            game_pk=game_pk,
+            team_id=team_id,
+            game_types=game_types,
+            hydrate=hydrate,
+            lane=lane,
         )
 
     def is_final(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> bool:
         """Whether the game is Final (remembered once seen; else asks the schedule)."""
-        return self._portal.call(functools.partial(self._async_ns.is_final, game_pk, lane=lane))
+        return self._call(self._async_ns.is_final, game_pk, lane=lane)
 
     def game_feed(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[GameFeed]:
         """``/api/v1.1/game/{pk}/feed/live``: immutable once Final, ``live`` TTL before."""
-        return self._portal.call(functools.partial(self._async_ns.game_feed, game_pk, lane=lane))
+        return self._call(self._async_ns.game_feed, game_pk, lane=lane)
 
     def boxscore(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[Boxscore]:
         """``/api/v1/game/{pk}/boxscore`` (lineup slots from ``battingOrder``).
@@ -706,13 +670,13 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         The boxscore does not say whether the game is over, so the client asks the schedule
         (cached, small) once per game it has not seen Final: immutable if Final, else ``live``.
         """
-        return self._portal.call(functools.partial(self._async_ns.boxscore, game_pk, lane=lane))
+        return self._call(self._async_ns.boxscore, game_pk, lane=lane)
 
     def person(self, person_id: int) -> Person:
         """One person by MLBAM id (batched with concurrent calls; ``NotFoundError`` if the
         upstream does not return that id).  Cached as ``reference``.
         """
-        return self._portal.call(functools.partial(self._async_ns.person, person_id))
+        return self._call(self._async_ns.person, person_id)
 
     def people(
         self, person_ids: Iterable[int], *, errors: ErrorMode = "warn"
@@ -724,9 +688,7 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         failed, emit a :class:`~savantsdk.exceptions.PartialResultWarning` naming them.
         ``errors="return"``: return the batch with its failed outcomes, silently.
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.people, person_ids, errors=errors)
-        )
+        return self._call(self._async_ns.people, person_ids, errors=errors)
 
     def search_people(
         self, names: str, *, sport_id: int = 1, lane: Lane = Lane.PROPS
@@ -734,9 +696,7 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         """``/api/v1/people/search?names=...`` (accent- and case-insensitive upstream); a
         :class:`People` tuple (``.to_pandas()``: one row per person).
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.search_people, names, sport_id=sport_id, lane=lane)
-        )
+        return self._call(self._async_ns.search_people, names, sport_id=sport_id, lane=lane)
 
     def player_stats(
         self,
@@ -754,15 +714,13 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         valid ones.  A past ``season`` is cached as immutable; the current one for minutes.
         Each group has ``.to_pandas()`` (one row per split).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.player_stats,
-                person_id,
-                stats=stats,
-                group=group,
-                season=season,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.player_stats,
+            person_id,
+            stats=stats,
+            group=group,
+            season=season,
+            lane=lane,
         )
 
     def game_log(
@@ -774,9 +732,7 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         lane: Lane = Lane.PROPS,
     ) -> Fetched[tuple[StatGroup, ...]]:
         """A player's game log for ``season`` (``player_stats(stats="gameLog")``)."""
-        return self._portal.call(
-            functools.partial(self._async_ns.game_log, person_id, season, group=group, lane=lane)
-        )
+        return self._call(self._async_ns.game_log, person_id, season, group=group, lane=lane)
 
     def roster(
         self,
@@ -788,24 +744,20 @@ class SyncStatsApiClient(SyncNamespace["StatsApiClient"]):
         lane: Lane = Lane.PROPS,
     ) -> Fetched[Roster]:
         """``/api/v1/teams/{id}/roster/{roster_type}`` (``.value.active()`` keeps status A)."""
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.roster,
-                team_id,
-                roster_type=roster_type,
-                season=season,
-                on_date=on_date,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.roster,
+            team_id,
+            roster_type=roster_type,
+            season=season,
+            on_date=on_date,
+            lane=lane,
         )
 
     def teams(
         self, *, season: int | None = None, sport_id: int = 1, lane: Lane = Lane.PROPS
     ) -> Fetched[tuple[Team, ...]]:
         """``/api/v1/teams?sportId=1[&season=]``."""
-        return self._portal.call(
-            functools.partial(self._async_ns.teams, season=season, sport_id=sport_id, lane=lane)
-        )
+        return self._call(self._async_ns.teams, season=season, sport_id=sport_id, lane=lane)
 
     @overload
     def lineups(self, game: int, *, lane: Lane = ...) -> GameLineups: ...
@@ -855,15 +807,13 @@ class SyncPrizePicksClient(SyncNamespace["PrizePicksClient"]):
 
     def quota_status(self) -> QuotaStatus:
         """This upstream publishes no quota: every field is None."""
-        return self._portal.call(functools.partial(self._async_ns.quota_status))
+        return self._run(self._async_ns.quota_status)
 
     def health_probe(self, *, timeout_s: float) -> int:
         """``HEAD /`` without credentials through this source's executor (see
         ``client.health(probe=True)``); returns the HTTP status.
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
-        )
+        return self._call(self._async_ns.health_probe, timeout_s=timeout_s)
 
     def projections(
         self,
@@ -881,16 +831,14 @@ class SyncPrizePicksClient(SyncNamespace["PrizePicksClient"]):
         Standard, demon and goblin lines are all kept (see ``OddsType``); rows missing a stat,
         a finite line or a player are dropped and logged.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.projections,
-                league_id,
-                single_stat=single_stat,
-                game_mode=game_mode,
-                state_code=state_code,
-                use_cache=use_cache,
-                lane=lane,
-            )
+        return self._call(
+            self._async_ns.projections,
+            league_id,
+            single_stat=single_stat,
+            game_mode=game_mode,
+            state_code=state_code,
+            use_cache=use_cache,
+            lane=lane,
         )
 
 
@@ -901,15 +849,13 @@ class SyncOddsApiClient(SyncNamespace["OddsApiClient"]):
 
     def quota_status(self) -> QuotaStatus:
         """Credits left and used (the last response's headers) and this client's budget."""
-        return self._portal.call(functools.partial(self._async_ns.quota_status))
+        return self._run(self._async_ns.quota_status)
 
     def health_probe(self, *, timeout_s: float) -> int:
         """With a key: ``GET /v4/sports`` (free; refreshes the credit count), 200 on success.
         Without one: ``HEAD /`` like every other source.
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
-        )
+        return self._call(self._async_ns.health_probe, timeout_s=timeout_s)
 
     @property
     def quota(self) -> Quota | None:
@@ -929,27 +875,23 @@ class SyncOddsApiClient(SyncNamespace["OddsApiClient"]):
         bookmakers: Sequence[str] | str | int | None = None,
     ) -> int:
         """The upper-bound credit cost of a call (see :func:`estimate_cost`)."""
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.estimate,
-                endpoint,
-                markets=markets,
-                regions=regions,
-                bookmakers=bookmakers,
-            )
+        return self._run(
+            self._async_ns.estimate,
+            endpoint,
+            markets=markets,
+            regions=regions,
+            bookmakers=bookmakers,
         )
 
     def sports(
         self, *, all_sports: bool = False, use_cache: bool = True
     ) -> Fetched[tuple[Sport, ...]]:
         """``/v4/sports`` (free; also refreshes :attr:`quota`)."""
-        return self._portal.call(
-            functools.partial(self._async_ns.sports, all_sports=all_sports, use_cache=use_cache)
-        )
+        return self._call(self._async_ns.sports, all_sports=all_sports, use_cache=use_cache)
 
     def refresh_quota(self) -> Quota:
         """Read the quota headers with a free ``/v4/sports`` call (never cached)."""
-        return self._portal.call(functools.partial(self._async_ns.refresh_quota))
+        return self._call(self._async_ns.refresh_quota)
 
     def events(
         self,
@@ -961,15 +903,13 @@ class SyncOddsApiClient(SyncNamespace["OddsApiClient"]):
         use_cache: bool = True,
     ) -> Fetched[tuple[OddsApiEvent, ...]]:
         """``/v4/sports/{sport}/events`` (free): upcoming and live events."""
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.events,
-                sport,
-                commence_time_from=commence_time_from,
-                commence_time_to=commence_time_to,
-                event_ids=event_ids,
-                use_cache=use_cache,
-            )
+        return self._call(
+            self._async_ns.events,
+            sport,
+            commence_time_from=commence_time_from,
+            commence_time_to=commence_time_to,
+            event_ids=event_ids,
+            use_cache=use_cache,
         )
 
     def odds(
@@ -990,19 +930,17 @@ class SyncOddsApiClient(SyncNamespace["OddsApiClient"]):
         Costs markets x regions credits (``bookmakers`` instead: every 10 books = 1 region).
         Player props are not served here: use :meth:`event_odds`.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.odds,
-                sport,
-                markets=markets,
-                regions=regions,
-                bookmakers=bookmakers,
-                odds_format=odds_format,
-                event_ids=event_ids,
-                commence_time_from=commence_time_from,
-                commence_time_to=commence_time_to,
-                use_cache=use_cache,
-            )
+        return self._call(
+            self._async_ns.odds,
+            sport,
+            markets=markets,
+            regions=regions,
+            bookmakers=bookmakers,
+            odds_format=odds_format,
+            event_ids=event_ids,
+            commence_time_from=commence_time_from,
+            commence_time_to=commence_time_to,
+            use_cache=use_cache,
         )
 
     def event_odds(
@@ -1020,17 +958,15 @@ class SyncOddsApiClient(SyncNamespace["OddsApiClient"]):
         (default: every MLB player-prop key).  Costs at most markets x regions credits (the
         upstream bills the markets it returns).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.event_odds,
-                event_id,
-                sport,
-                markets=markets,
-                regions=regions,
-                bookmakers=bookmakers,
-                odds_format=odds_format,
-                use_cache=use_cache,
-            )
+        return self._call(
+            self._async_ns.event_odds,
+            event_id,
+            sport,
+            markets=markets,
+            regions=regions,
+            bookmakers=bookmakers,
+            odds_format=odds_format,
+            use_cache=use_cache,
         )
 
     def historical_odds(
@@ -1048,17 +984,15 @@ class SyncOddsApiClient(SyncNamespace["OddsApiClient"]):
         plans only).  Costs 10 x markets x regions; the snapshot's ``timestamp`` becomes the
         freshness' upstream timestamp.  Snapshots never change: cached as immutable.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.historical_odds,
-                at,
-                sport,
-                markets=markets,
-                regions=regions,
-                bookmakers=bookmakers,
-                odds_format=odds_format,
-                use_cache=use_cache,
-            )
+        return self._call(
+            self._async_ns.historical_odds,
+            at,
+            sport,
+            markets=markets,
+            regions=regions,
+            bookmakers=bookmakers,
+            odds_format=odds_format,
+            use_cache=use_cache,
         )
 
     def historical_event_odds(
@@ -1076,18 +1010,16 @@ class SyncOddsApiClient(SyncNamespace["OddsApiClient"]):
         """``/v4/historical/sports/{sport}/events/{eventId}/odds`` (props from 2023-05-03).
         Costs at most 10 x markets x regions.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.historical_event_odds,
-                event_id,
-                at,
-                sport,
-                markets=markets,
-                regions=regions,
-                bookmakers=bookmakers,
-                odds_format=odds_format,
-                use_cache=use_cache,
-            )
+        return self._call(
+            self._async_ns.historical_event_odds,
+            event_id,
+            at,
+            sport,
+            markets=markets,
+            regions=regions,
+            bookmakers=bookmakers,
+            odds_format=odds_format,
+            use_cache=use_cache,
         )
 
 
@@ -1098,13 +1030,11 @@ class SyncSportradarClient(SyncNamespace["SportradarClient"]):
 
     def quota_status(self) -> QuotaStatus:
         """The quota headers of the last response (empty before one carried them)."""
-        return self._portal.call(functools.partial(self._async_ns.quota_status))
+        return self._run(self._async_ns.quota_status)
 
     def health_probe(self, *, timeout_s: float) -> int:
         """``HEAD /`` without credentials (it spends no quota); returns the HTTP status."""
-        return self._portal.call(
-            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
-        )
+        return self._call(self._async_ns.health_probe, timeout_s=timeout_s)
 
     @property
     def quota(self) -> SportradarQuota | None:
@@ -1115,27 +1045,19 @@ class SyncSportradarClient(SyncNamespace["SportradarClient"]):
         """The daily schedule (``games/{yyyy}/{mm}/{dd}/schedule.json``); ``day`` is
         :data:`~savantsdk.typing.DateLike`.
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.schedule, day, use_cache=use_cache)
-        )
+        return self._call(self._async_ns.schedule, day, use_cache=use_cache)
 
     def game_summary(self, game_id: str, *, use_cache: bool = True) -> Fetched[SportradarGame]:
         """``games/{id}/summary.json``: teams, lineups, players with game statistics."""
-        return self._portal.call(
-            functools.partial(self._async_ns.game_summary, game_id, use_cache=use_cache)
-        )
+        return self._call(self._async_ns.game_summary, game_id, use_cache=use_cache)
 
     def boxscore(self, game_id: str, *, use_cache: bool = True) -> Fetched[SportradarGame]:
         """``games/{id}/boxscore.json`` (lighter than the summary)."""
-        return self._portal.call(
-            functools.partial(self._async_ns.boxscore, game_id, use_cache=use_cache)
-        )
+        return self._call(self._async_ns.boxscore, game_id, use_cache=use_cache)
 
     def play_by_play(self, game_id: str, *, use_cache: bool = True) -> Fetched[SportradarGame]:
         """``games/{id}/pbp.json``: innings -> halves -> at-bats -> pitches."""
-        return self._portal.call(
-            functools.partial(self._async_ns.play_by_play, game_id, use_cache=use_cache)
-        )
+        return self._call(self._async_ns.play_by_play, game_id, use_cache=use_cache)
 
 
 class SyncChadwickClient(SyncNamespace["ChadwickClient"]):
@@ -1145,21 +1067,19 @@ class SyncChadwickClient(SyncNamespace["ChadwickClient"]):
 
     def quota_status(self) -> QuotaStatus:
         """This upstream publishes no quota: every field is None."""
-        return self._portal.call(functools.partial(self._async_ns.quota_status))
+        return self._run(self._async_ns.quota_status)
 
     def health_probe(self, *, timeout_s: float) -> int:
         """``HEAD /`` without credentials through this source's executor (see
         ``client.health(probe=True)``); returns the HTTP status.
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.health_probe, timeout_s=timeout_s)
-        )
+        return self._call(self._async_ns.health_probe, timeout_s=timeout_s)
 
     def shard(self, shard: str, *, lane: Lane = Lane.HISTORICAL) -> Register:
         """One shard (``data/people-{shard}.csv``, ``shard`` in ``0``..``f``), through the
         executor and the cache (stored reduced, as ``reference`` data).
         """
-        return self._portal.call(functools.partial(self._async_ns.shard, shard, lane=lane))
+        return self._call(self._async_ns.shard, shard, lane=lane)
 
     def register(
         self,
@@ -1174,14 +1094,12 @@ class SyncChadwickClient(SyncNamespace["ChadwickClient"]):
         typed error (a register missing a shard would miss people silently).  ``progress``: a
         bar over the shards (``None``: in Jupyter or on a terminal).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.register,
-                path=path,
-                lane=lane,
-                on_progress=on_progress,
-                progress=progress,
-            )
+        return self._call(
+            self._async_ns.register,
+            path=path,
+            lane=lane,
+            on_progress=on_progress,
+            progress=progress,
         )
 
 
@@ -1198,9 +1116,7 @@ class SyncPlayersClient(SyncNamespace["PlayersClient"]):
         first use; concurrent first calls build it once.  ``progress``: a bar over the
         register's shards while they download (``None``: in Jupyter or on a terminal).
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.index, path=path, progress=progress)
-        )
+        return self._call(self._async_ns.index, path=path, progress=progress)
 
     def lookup(
         self, name: str, *, limit: int = 5, min_score: float = 70.0, path: str | Path | None = None
@@ -1208,11 +1124,7 @@ class SyncPlayersClient(SyncNamespace["PlayersClient"]):
         """People matching ``name``, with every id the register carries and a score (100 = the
         same name): :meth:`PlayerLookup.lookup`.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.lookup, name, limit=limit, min_score=min_score, path=path
-            )
-        )
+        return self._call(self._async_ns.lookup, name, limit=limit, min_score=min_score, path=path)
 
     def reverse_lookup(
         self,
@@ -1224,9 +1136,7 @@ class SyncPlayersClient(SyncNamespace["PlayersClient"]):
         """The people with these ids (``key``: ``mlbam``, ``fangraphs``, ``bbref`` or
         ``retro``): :meth:`PlayerLookup.reverse`.
         """
-        return self._portal.call(
-            functools.partial(self._async_ns.reverse_lookup, ids, key=key, path=path)
-        )
+        return self._call(self._async_ns.reverse_lookup, ids, key=key, path=path)
 
 
 class SyncMarketLines(SyncNamespace["MarketLines"]):
@@ -1252,18 +1162,16 @@ class SyncMarketLines(SyncNamespace["MarketLines"]):
         PrizePicks fallback lines are filtered to ``day`` when given (``event_ids`` cannot be
         mapped onto PrizePicks games: with ids only, the whole MLB board is used).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.player_lines,
-                day=day,
-                event_ids=event_ids,
-                markets=markets,
-                regions=regions,
-                bookmakers=bookmakers,
-                odds_format=odds_format,
-                sport=sport,
-                prizepicks_odds_types=prizepicks_odds_types,
-            )
+        return self._call(
+            self._async_ns.player_lines,
+            day=day,
+            event_ids=event_ids,
+            markets=markets,
+            regions=regions,
+            bookmakers=bookmakers,
+            odds_format=odds_format,
+            sport=sport,
+            prizepicks_odds_types=prizepicks_odds_types,
         )
 
 
@@ -1295,26 +1203,24 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
         ``progress``; ``None`` shows it in a terminal or notebook only).  A failed day never
         raises or warns here: it is in the returned errors (``"Type: message"``).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.history,
-                date,
-                days=days,
-                on_progress=on_progress,
-                on_day=on_day,
-                progress=progress,
-            )
+        return self._call(
+            self._async_ns.history,
+            date,
+            days=days,
+            on_progress=on_progress,
+            on_day=on_day,
+            progress=progress,
         )
 
     def slate(
         self, date: DateLike, history: PlateAppearances | None = None
     ) -> tuple[Slate, OnlineReport]:
         """The date's slate from the Stats API (see the module docs for projected lineups)."""
-        return self._portal.call(functools.partial(self._async_ns.slate, date, history))
+        return self._call(self._async_ns.slate, date, history)
 
     def lines(self, date: DateLike) -> tuple[tuple[MarketLine, ...], LineSet]:
         """Market lines for ``date`` (The Odds API, falling back to PrizePicks)."""
-        return self._portal.call(functools.partial(self._async_ns.lines, date))
+        return self._call(self._async_ns.lines, date)
 
     def generate(
         self,
@@ -1348,24 +1254,22 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
         client's, 45 s; 0 raises at once).  The last run's :class:`OnlineReport` is in
         ``last_report``.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.generate,
-                date,
-                markets=markets,
-                games=games,
-                players=players,
-                max_players=max_players,
-                min_edge=min_edge,
-                lines=lines,
-                model=model,
-                history_days=history_days,
-                on_progress=on_progress,
-                progress=progress,
-                include_model_lines=include_model_lines,
-                allow_other_day_lines=allow_other_day_lines,
-                slate_wait_s=slate_wait_s,
-            )
+        return self._call(
+            self._async_ns.generate,
+            date,
+            markets=markets,
+            games=games,
+            players=players,
+            max_players=max_players,
+            min_edge=min_edge,
+            lines=lines,
+            model=model,
+            history_days=history_days,
+            on_progress=on_progress,
+            progress=progress,
+            include_model_lines=include_model_lines,
+            allow_other_day_lines=allow_other_day_lines,
+            slate_wait_s=slate_wait_s,
         )
 
 
@@ -1376,7 +1280,7 @@ class ClientMethods(SyncNamespace["AsyncClient"]):
 
     def settings(self, source: str) -> SourceSettings:
         """The effective settings of one source."""
-        return self._portal.call(functools.partial(self._async_ns.settings, source))
+        return self._run(self._async_ns.settings, source)
 
     @property
     def api_keys(self) -> ApiKeys:
@@ -1446,11 +1350,11 @@ class ClientMethods(SyncNamespace["AsyncClient"]):
 
     def executor(self, source: str) -> Executor:
         """The executor every call to ``source`` goes through (created on first use)."""
-        return self._portal.call(functools.partial(self._async_ns.executor, source))
+        return self._run(self._async_ns.executor, source)
 
     def http(self, source: str) -> httpx.AsyncClient:
         """The pooled httpx client of ``source`` (created on first use)."""
-        return self._portal.call(functools.partial(self._async_ns.http, source))
+        return self._run(self._async_ns.http, source)
 
     def request(
         self,
@@ -1466,17 +1370,15 @@ class ClientMethods(SyncNamespace["AsyncClient"]):
         """One upstream request through the source's executor (limits, retries, breaker,
         coalescing on ``key``).  Returns the response with its body read; errors are typed.
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.request,
-                source,
-                method,
-                path,
-                params=params,
-                headers=headers,
-                lane=lane,
-                key=key,
-            )
+        return self._call(
+            self._async_ns.request,
+            source,
+            method,
+            path,
+            params=params,
+            headers=headers,
+            lane=lane,
+            key=key,
         )
 
     def map(
@@ -1497,22 +1399,20 @@ class ClientMethods(SyncNamespace["AsyncClient"]):
         nested calls run inside the slot ``fn`` holds, one at a time, so they cannot
         deadlock waiting for slots the outer calls hold (``docs/executor.md``).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.map,
-                source,
-                fn,
-                items,
-                key=key,
-                lane=lane,
-                batch_size=batch_size,
-                on_progress=on_progress,
-            )
+        return self._call(
+            self._async_ns.map,
+            source,
+            fn,
+            items,
+            key=key,
+            lane=lane,
+            batch_size=batch_size,
+            on_progress=on_progress,
         )
 
     def metrics(self) -> dict[str, ExecutorMetrics]:
         """A snapshot of every executor that has been used, by source name."""
-        return self._portal.call(functools.partial(self._async_ns.metrics))
+        return self._run(self._async_ns.metrics)
 
     def health(
         self,
@@ -1528,8 +1428,6 @@ class ClientMethods(SyncNamespace["AsyncClient"]):
         status is ``down`` when a ``critical`` source is down (without ``critical``: when every
         source used or probed is down).
         """
-        return self._portal.call(
-            functools.partial(
-                self._async_ns.health, probe=probe, timeout_s=timeout_s, critical=critical
-            )
+        return self._call(
+            self._async_ns.health, probe=probe, timeout_s=timeout_s, critical=critical
         )

@@ -12,8 +12,9 @@ would deadlock) raises :class:`~savantsdk.BlockingCallError`, saying to ``await`
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, ParamSpec, TypeVar, overload
 
 from .exceptions import BlockingCallError, ClientClosedError
 
@@ -24,6 +25,7 @@ __all__ = ("BLOCKING_ON_LOOP", "Portal", "SyncNamespace")
 
 T = TypeVar("T")
 A = TypeVar("A")
+P = ParamSpec("P")
 
 #: What anyio raises when a call reaches a portal whose event loop has stopped.
 _NOT_RUNNING = "This portal is not running"
@@ -112,3 +114,13 @@ class SyncNamespace(Generic[A]):
 
     def __repr__(self) -> str:
         return f"<sync {self._async_ns!r}>"
+
+    def _call(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``await fn(*args, **kwargs)`` on the client's event-loop thread: the one
+        call-through of every generated blocking twin of an ``async def``."""
+        return self._portal.call(functools.partial(fn, *args, **kwargs))
+
+    def _run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)`` on the client's event-loop thread (the twin of a plain
+        ``def``: it may touch loop-bound state)."""
+        return self._portal.call(functools.partial(fn, *args, **kwargs))

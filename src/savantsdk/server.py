@@ -117,6 +117,7 @@ class _Service:
         critical: Iterable[str],
         history_days: int | None,
     ) -> None:
+        _require_starlette()
         self._client = client
         self._metrics = metrics
         self._bound: AsyncClient | None = None
@@ -245,26 +246,6 @@ class _Service:
         return kwargs
 
 
-def _service(
-    client: Callable[[], AsyncClient],
-    *,
-    metrics: PrometheusExporter | None,
-    probe: bool | Iterable[str],
-    probe_timeout_s: float,
-    critical: Iterable[str],
-    history_days: int | None,
-) -> _Service:
-    _require_starlette()
-    return _Service(
-        client,
-        metrics=metrics,
-        probe=probe,
-        probe_timeout_s=probe_timeout_s,
-        critical=critical,
-        history_days=history_days,
-    )
-
-
 def router(
     client: AsyncClient,
     *,
@@ -289,7 +270,7 @@ def router(
         raise ConfigurationError(
             f"router() needs an AsyncClient, got {type(client).__name__}", setting="client"
         )
-    service = _service(
+    service = _Service(
         lambda: client,
         metrics=metrics,
         probe=probe,
@@ -335,7 +316,7 @@ def create_app(
             raise RuntimeError("the savantsdk app has not started (no lifespan startup yet)")
         return holder[0]
 
-    service = _service(
+    service = _Service(
         current,
         metrics=metrics,
         probe=probe,

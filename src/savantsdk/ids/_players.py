@@ -37,6 +37,7 @@ from ..sources._chadwick import (
     Register,
     RegisterPerson,
     read_register,
+    register_int,
 )
 from ._names import normalize_name
 from ._resolver import Ambiguous, PlayerResolver, Resolved
@@ -180,11 +181,11 @@ class PlayerLookup:
                     first,
                     last,
                     suffix=cols["name_suffix"][i] or None,
-                    birth_year=_year(cols["birth_year"][i]),
-                    mlb_played_first=_year(cols["mlb_played_first"][i]),
-                    mlb_played_last=_year(cols["mlb_played_last"][i]),
-                    pro_played_first=_year(cols["pro_played_first"][i]),
-                    pro_played_last=_year(cols["pro_played_last"][i]),
+                    birth_year=register_int(cols["birth_year"][i]),
+                    mlb_played_first=register_int(cols["mlb_played_first"][i]),
+                    mlb_played_last=register_int(cols["mlb_played_last"][i]),
+                    pro_played_first=register_int(cols["pro_played_first"][i]),
+                    pro_played_last=register_int(cols["pro_played_last"][i]),
                     aliases=aliases,
                 )
         self._names = list(self._name_rows)
@@ -340,16 +341,6 @@ def _ratio(a: str, b: str) -> float:
 def _recent_first(m: PlayerMatch) -> tuple[bool, int, int]:
     """MLB players first, the most recent careers first, then by MLBAM id."""
     return (m.mlb_played_first is None, -(m.mlb_played_last or 0), m.key_mlbam or 0)
-
-
-def _year(raw: str) -> int | None:
-    text = raw.strip()
-    if not text:
-        return None
-    try:
-        return int(float(text))
-    except ValueError:
-        return None
 
 
 def _id_value(raw: str, key: str) -> int | str | None:

@@ -34,6 +34,7 @@ import attrs
 from ..cache import cache_key
 from ..exceptions import ConfigurationError
 from ..executor import Lane
+from ..sources._chadwick import register_int
 from ..sources._statsapi_models import Person, Roster, parse_people
 from ._names import SUFFIXES, canonical_team, name_tokens, nickname_variants, split_suffix
 
@@ -125,18 +126,6 @@ class _Person:
             mlb_played_last=self.mlb_last,
             teams=self.teams,
         )
-
-
-def _year(raw: str | None) -> int | None:
-    if raw is None:
-        return None
-    text = raw.strip()
-    if not text:
-        return None
-    try:
-        return int(float(text))
-    except ValueError:
-        return None
 
 
 def _initials(tokens: Iterable[str]) -> str:
@@ -276,7 +265,7 @@ class PlayerResolver:
             mlbam = row.get("key_mlbam", "").strip()
             if not mlbam:
                 continue
-            mlb_first = _year(row.get("mlb_played_first"))
+            mlb_first = register_int(row.get("mlb_played_first"))
             if mlb_only and mlb_first is None:
                 continue
             try:
@@ -297,11 +286,11 @@ class PlayerResolver:
                 first,
                 last,
                 suffix=row.get("name_suffix") or None,
-                birth_year=_year(row.get("birth_year")),
+                birth_year=register_int(row.get("birth_year")),
                 mlb_played_first=mlb_first,
-                mlb_played_last=_year(row.get("mlb_played_last")),
-                pro_played_first=_year(row.get("pro_played_first")),
-                pro_played_last=_year(row.get("pro_played_last")),
+                mlb_played_last=register_int(row.get("mlb_played_last")),
+                pro_played_first=register_int(row.get("pro_played_first")),
+                pro_played_last=register_int(row.get("pro_played_last")),
                 aliases=aliases,
             )
             added += 1

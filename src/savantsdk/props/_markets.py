@@ -28,6 +28,7 @@ __all__ = (
     "line_game_day",
     "lines_from_event_odds",
     "lines_from_prizepicks",
+    "odds_api_line",
     "read_lines_file",
 )
 
@@ -200,22 +201,45 @@ def lines_from_event_odds(events: Iterable[EventOdds]) -> tuple[MarketLine, ...]
             key = (q.bookmaker, base, q.player, float(q.point))
             quotes.append((key, q.side, float(q.price), (stat, q.last_update)))
         for (book, market, player, point), (stat, updated), over, under in pair_over_under(quotes):
-            out.append(
-                MarketLine(
-                    player_name=player,
-                    stat=stat,
-                    line=point,
-                    source=f"odds_api:{book}",
-                    over_price=over,
-                    under_price=under,
-                    odds_format=fmt,
-                    updated_at=updated,
-                    start_time=ev.commence_time,
-                    line_id=f"{ev.id}:{book}:{market}:{player}:{point:g}",
-                    game_id=ev.id,
-                )
+            line_key = (ev.id, book, market, player, point)
+            line = odds_api_line(
+                line_key, stat, (over, under), fmt, updated_at=updated, start_time=ev.commence_time
             )
+            out.append(line)
     return tuple(out)
+
+
+def odds_api_line(
+    key: tuple[str | None, str, str, str, float],
+    stat: Stat,
+    prices: tuple[float | None, float | None],
+    odds_format: str,
+    *,
+    updated_at: dt.datetime | None,
+    start_time: dt.datetime | None,
+    player_id: int | None = None,
+    team: str | None = None,
+) -> MarketLine:
+    """One sportsbook's paired Over/Under from the Odds API (``key`` is ``(event, bookmaker,
+    market, player, point)``, ``prices`` is ``(over, under)``): the one place its ``source``
+    (``odds_api:<book>``) and ``line_id`` (``event:book:market:player:point``) are spelled."""
+    event, book, market, player, point = key
+    over, under = prices
+    return MarketLine(
+        player_name=player,
+        stat=stat,
+        line=point,
+        source=f"odds_api:{book}",
+        player_id=player_id,
+        team=team,
+        over_price=over,
+        under_price=under,
+        odds_format=odds_format,
+        updated_at=updated_at,
+        start_time=start_time,
+        line_id=f"{event}:{book}:{market}:{player}:{point:g}",
+        game_id=event,
+    )
 
 
 def _detect(raw: Any) -> str:

@@ -52,7 +52,7 @@ from ..sources import PlateAppearances, ingest_statcast
 from ..sources._partial import check_errors, describe_error
 from ._distributions import Stat
 from ._generate import generate_from_statcast
-from ._markets import ODDS_API_MARKETS, MarketLine, pair_over_under
+from ._markets import ODDS_API_MARKETS, MarketLine, odds_api_line, pair_over_under
 from ._online_slate import (
     OnlineReport,
     SlateInputs,
@@ -132,23 +132,18 @@ def lines_from_lineset(lineset: LineSet) -> tuple[MarketLine, ...]:
         quotes.append((key, side, float(price), (line, known[1])))
     for (event, book, stat, player, point), (first, market), over, under in pair_over_under(quotes):
         fmt = first.odds_format.value if first.odds_format is not None else "american"
-        out.append(
-            MarketLine(
-                player_name=player,
-                stat=stat,
-                line=point,
-                source=f"odds_api:{book}",
-                player_id=first.mlbam_id,
-                team=first.team,
-                over_price=over,
-                under_price=under,
-                odds_format=fmt,
-                updated_at=first.last_update,
-                start_time=first.commence_time,
-                line_id=f"{event}:{book}:{market}:{player}:{point:g}",
-                game_id=event,
-            )
+        line_key = (event, book, market, player, point)
+        paired = odds_api_line(
+            line_key,
+            stat,
+            (over, under),
+            fmt,
+            updated_at=first.last_update,
+            start_time=first.commence_time,
+            player_id=first.mlbam_id,
+            team=first.team,
         )
+        out.append(paired)
     return tuple(out)
 
 

@@ -92,8 +92,15 @@ _INT_COLUMNS: Final = frozenset(
 )
 
 
-def _int(text: str) -> int | None:
-    text = text.strip()
+def register_int(raw: str | None) -> int | None:
+    """A register number cell (``"1985"``, ``"1985.0"``) as an int; empty or garbage -> None.
+
+    The one parser of the register's numeric cells (years, MLBAM ids) for this module and the
+    identity module's readers of the same CSV.
+    """
+    if raw is None:
+        return None
+    text = raw.strip()
     if not text:
         return None
     try:
@@ -160,7 +167,7 @@ class Register(FrameExport):
         values: dict[str, Any] = {}
         for name in REGISTER_COLUMNS:
             raw = self.columns[name][i]
-            values[name] = _int(raw) if name in _INT_COLUMNS else (raw or None)
+            values[name] = register_int(raw) if name in _INT_COLUMNS else (raw or None)
         return RegisterPerson(**values)
 
     def __iter__(self) -> Iterator[RegisterPerson]:
@@ -186,7 +193,7 @@ class Register(FrameExport):
     def _frame_columns(self) -> list[FrameColumn]:
         records = [
             {
-                name: (_int(raw) if name in _INT_COLUMNS else (raw or None))
+                name: (register_int(raw) if name in _INT_COLUMNS else (raw or None))
                 for name, raw in zip(REGISTER_COLUMNS, row, strict=True)
             }
             for row in zip(*(self.columns[n] for n in REGISTER_COLUMNS), strict=True)

@@ -43,6 +43,7 @@ from ..exceptions import (
 )
 from ._statcast_csv import (
     NULL_LITERALS,
+    REQUIRED_COLUMNS,
     SOURCE,
     Tokens,
     check_required,
@@ -181,21 +182,10 @@ EVENT_OUTS: dict[str, int] = {
     "pickoff_caught_stealing_home": 1,
 }
 
-#: Columns :func:`ingest_statcast` needs.
-PA_REQUIRED: tuple[str, ...] = (
-    "game_pk",
-    "game_date",
-    "batter",
-    "pitcher",
-    "events",
-    "stand",
-    "p_throws",
-    "home_team",
-    "away_team",
-    "inning",
-    "inning_topbot",
-    "outs_when_up",
-    "at_bat_number",
+#: Columns :func:`ingest_statcast` needs: the export's required columns but the pitch-level
+#: ``description`` and ``pitch_number`` (decoded when present).
+PA_REQUIRED: tuple[str, ...] = tuple(
+    c for c in REQUIRED_COLUMNS if c not in {"description", "pitch_number"}
 )
 
 

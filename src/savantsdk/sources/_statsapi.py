@@ -17,9 +17,9 @@ season's ``schedule``.  Nothing that failed is cached.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, ClassVar, Final, Literal, TypeVar, overload
+from typing import Any, ClassVar, Final, Literal, overload
 
 import anyio
 import attrs
@@ -30,7 +30,7 @@ from ..cache import cache_key
 from ..exceptions import ConfigurationError
 from ..executor import BatchResult, Lane, Loader, Outcome
 from ..typing import DateLike, SourceContext
-from ._fetch import NoQuotaSource, cached_fetch, send_once
+from ._fetch import NoQuotaSource, send_once
 from ._live import LiveUpdate, live_updates
 from ._partial import ErrorMode, check_errors, check_mode
 from ._quality import (
@@ -42,6 +42,7 @@ from ._quality import (
     check_required,
     utc_from_timestamp,
 )
+from ._statsapi_base import SOURCE, arg_id
 from ._statsapi_feed import (
     GameFeed,
     parse_game_feed,
@@ -71,8 +72,6 @@ __all__ = ("GameLineups", "LineupSource", "StatsApiClient")
 
 log = logging.getLogger("savantsdk")
 
-SOURCE: Final = "statsapi"
-T = TypeVar("T")
 LineupSource = Literal["schedule", "boxscore"]
 _DEFAULT_HYDRATE: Final = ("probablePitcher", "lineups")
 
@@ -112,14 +111,6 @@ def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: object) -> Non
         )
 
 
-def _arg_id(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigurationError(
-            f"{name} must be a positive integer id, got {value!r}", setting=name
-        )
-    return value
-
-
 @attrs.define(repr=False)
 class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
     """The MLB Stats API (``statsapi.mlb.com``).  ``StatsApiClient(ctx)`` on a
@@ -146,53 +137,6 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         """The context (an :class:`~savantsdk.AsyncClient`, usually) this source client runs on."""
         return self._client
 
-    # ------------------------------------------------------------------ plumbing
-
-    def _now(self) -> float:
-        return float(self._client.clock.time())
-
-    def _freshness(self, fetched_at: float, upstream: datetime | None = None) -> Freshness:
-        return Freshness(
-            source=SOURCE, fetched_at=utc_from_timestamp(fetched_at), upstream_timestamp=upstream
-        )
-
-    async def get_bytes(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        lane: Lane = Lane.PROPS,
-        coalesce: bool = True,
-    ) -> tuple[bytes, str]:
-        """One GET through the executor: ``(body, redacted request description)``."""
-        client = self._client
-        clean = {k: v for k, v in (params or {}).items() if v is not None}
-        described = describe_request(client.http(SOURCE).build_request("GET", path, params=clean))
-
-        async def attempt() -> bytes:
-            return (await send_once(client, SOURCE, path, params=clean)).content
-
-        key = cache_key(SOURCE, "request", path, params=clean) if coalesce else None
-        body = await client.executor(SOURCE).call(attempt, key=key, lane=lane)
-        return body, described
-
-    async def _cached(
-        self,
-        key: str,
-        type_: Any,
-        load: Callable[[], Awaitable[T]],
-        *,
-        kind: str | Callable[[T], str],
-        upstream: Callable[[T], datetime | None] | None = None,
-    ) -> Fetched[T]:
-        async def fetch() -> tuple[T, datetime | None]:
-            value = await load()
-            return value, upstream(value) if upstream else None
-
-        return await cached_fetch(
-            self._client, source=SOURCE, key=key, type_=type_, kind=kind, load=fetch
-        )
-
     # ------------------------------------------------------------------ schedule
 
     async def schedule(
@@ -215,7 +159,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         params: dict[str, Any] = {"sportId": 1}
         first = last = None
         if game_pk is not None:
-            params["gamePk"] = _arg_id(game_pk, "game_pk")
+            params["gamePk"] = arg_id(game_pk, "game_pk")
         if start is None and game_pk is None:
             raise ConfigurationError("schedule needs a start date or a game_pk", setting="start")
         if start is not None:
@@ -228,7 +172,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
             else:
                 params["startDate"], params["endDate"] = first.isoformat(), last.isoformat()
         if team_id is not None:
-            params["teamId"] = _arg_id(team_id, "team_id")
+            params["teamId"] = arg_id(team_id, "team_id")
         if game_types:
             params["gameType"] = ",".join(game_types)
         if hydrate:
@@ -290,7 +234,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
 
     async def game_feed(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[GameFeed]:
         """``/api/v1.1/game/{pk}/feed/live``: immutable once Final, ``live`` TTL before."""
-        pk = _arg_id(game_pk, "game_pk")
+        pk = arg_id(game_pk, "game_pk")
         path = f"/api/v1.1/game/{pk}/feed/live"
 
         async def load() -> GameFeed:
@@ -314,23 +258,8 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         The boxscore does not say whether the game is over, so the client asks the schedule
         (cached, small) once per game it has not seen Final: immutable if Final, else ``live``.
         """
-        pk = _arg_id(game_pk, "game_pk")
-        box_kind = "live"
-
-        async def load() -> Boxscore:
-            nonlocal box_kind
-            body, request = await self.get_bytes(f"/api/v1/game/{pk}/boxscore", lane=lane)
-            box = parse_boxscore(body, request=request)
-            for side in (box.teams.away, box.teams.home):
-                check_id(side.team.id, "boxscore team id", source=SOURCE, request=request)
-            if self._client.cache is not None:
-                box_kind = self._box_kind(pk, await self.is_final(pk, lane=lane))
-            return box
-
-        # the kind of a loaded boxscore is what its schedule said; a stored one's is "live"
-        # for the stale windows (a final one is immutable and never stale)
-        return await self._cached(
-            cache_key(SOURCE, "boxscore", pk), Boxscore, load, kind=lambda _box: box_kind
+        return await self._game_part(
+            arg_id(game_pk, "game_pk"), "boxscore", Boxscore, _checked_boxscore, lane
         )
 
     # ------------------------------------------------------------------ people
@@ -362,7 +291,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
     async def person(self, person_id: int) -> Person:
         """One person by MLBAM id (batched with concurrent calls; ``NotFoundError`` if the
         upstream does not return that id).  Cached as ``reference``."""
-        pid = _arg_id(person_id, "person_id")
+        pid = arg_id(person_id, "person_id")
         key = cache_key(SOURCE, "person", pid)
         cache = self._client.cache
         if cache is not None:
@@ -389,7 +318,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         checked: dict[int, int] = {}
         for i, raw in enumerate(ids):
             try:
-                checked[i] = _arg_id(raw, "person_id")
+                checked[i] = arg_id(raw, "person_id")
             except ConfigurationError as exc:
                 outcomes[i] = Outcome(error=exc)
         cache = self._client.cache
@@ -471,7 +400,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         valid ones.  A past ``season`` is cached as immutable; the current one for minutes.
         Each group has ``.to_pandas()`` (one row per split).
         """
-        pid = _arg_id(person_id, "person_id")
+        pid = arg_id(person_id, "person_id")
         params: dict[str, Any] = {
             "stats": check_choices(stats, STAT_TYPES, setting="stats", what="stat type"),
             "group": check_choices(group, STAT_GROUPS, setting="group", what="stat group"),
@@ -529,7 +458,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         lane: Lane = Lane.PROPS,
     ) -> Fetched[Roster]:
         """``/api/v1/teams/{id}/roster/{roster_type}`` (``.value.active()`` keeps status A)."""
-        tid = _arg_id(team_id, "team_id")
+        tid = arg_id(team_id, "team_id")
         day = to_optional_date(on_date, "on_date")
         params: dict[str, Any] = {
             "season": season,
@@ -598,7 +527,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
                 for i, g in enumerate(games):
                     tg.start_soon(one, i, g)
             return tuple(r for r in results if r is not None)
-        pk = _arg_id(game, "game")
+        pk = arg_id(game, "game")
         sched = await self.schedule(game_pk=pk, lane=lane)
         found = sched.value.by_game_pk().get(pk)
         if found is None:
@@ -661,6 +590,13 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
                 yield update
         finally:
             await updates.aclose()
+
+
+def _checked_boxscore(data: bytes, *, request: str) -> Boxscore:
+    box = parse_boxscore(data, request=request)
+    for side in (box.teams.away, box.teams.home):
+        check_id(side.team.id, "boxscore team id", source=SOURCE, request=request)
+    return box
 
 
 def _lineup(players: Iterable[Any]) -> tuple[LineupPlayer, ...]:

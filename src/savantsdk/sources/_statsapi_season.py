@@ -11,9 +11,9 @@ for a while), ``schedule`` before.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Final
 
 import anyio
 
@@ -21,6 +21,7 @@ from ..cache import cache_key
 from ..exceptions import ConfigurationError
 from ..executor import Lane
 from ._quality import Fetched, check_id, check_required, utc_from_timestamp
+from ._statsapi_base import SOURCE, StatsApiBase, arg_id
 from ._statsapi_feed import Linescore, parse_linescore
 from ._statsapi_game import GameContent, parse_game_content
 from ._statsapi_stats import (
@@ -38,25 +39,12 @@ from ._statsapi_stats import (
     parse_standings,
 )
 
-if TYPE_CHECKING:
-    from ..typing import SourceContext
-
 __all__ = ("StatsApiSeasonCalls",)
 
-SOURCE: Final = "statsapi"
-T = TypeVar("T")
 _FIRST_SEASON: Final = 1876
 #: ``gameType`` codes (R regular season, P postseason, F wild card, D division series, L
 #: league championship, W World Series, S spring training, A All-Star, E exhibition).
 GAME_TYPES: Final = frozenset({"R", "P", "F", "D", "L", "W", "S", "A", "E"})
-
-
-def _id_arg(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigurationError(
-            f"{name} must be a positive integer id, got {value!r}", setting=name
-        )
-    return value
 
 
 def _positive(value: object, name: str, *, most: int) -> int:
@@ -71,38 +59,10 @@ def _game_type(value: str | None) -> str | None:
     return check_choice(value, GAME_TYPES, setting="game_type", what="game type")
 
 
-class StatsApiSeasonCalls:
+class StatsApiSeasonCalls(StatsApiBase):
     """Season stats, standings, leaders, linescores and game content (see the module docs)."""
 
     __slots__ = ()
-
-    if TYPE_CHECKING:  # provided by StatsApiClient
-        _client: SourceContext
-
-        def _now(self) -> float: ...
-
-        async def get_bytes(
-            self,
-            path: str,
-            params: Mapping[str, Any] | None = None,
-            *,
-            lane: Lane = Lane.PROPS,
-            coalesce: bool = True,
-        ) -> tuple[bytes, str]: ...
-
-        async def _cached(
-            self,
-            key: str,
-            type_: Any,
-            load: Callable[[], Awaitable[T]],
-            *,
-            kind: str | Callable[[T], str],
-            upstream: Callable[[T], datetime | None] | None = None,
-        ) -> Fetched[T]: ...
-
-        async def is_final(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> bool: ...
-
-        def _box_kind(self, game_pk: int, final: bool) -> str: ...
 
     # ------------------------------------------------------------------ helpers
 
@@ -157,7 +117,7 @@ class StatsApiSeasonCalls:
             ),
             "gameType": _game_type(game_type),
             "sportId": sport_id,
-            "teamId": _id_arg(team_id, "team_id") if team_id is not None else None,
+            "teamId": arg_id(team_id, "team_id") if team_id is not None else None,
         }
         size = _positive(page_size, "page_size", most=5000)
 
@@ -243,7 +203,7 @@ class StatsApiSeasonCalls:
             raise ConfigurationError(
                 "league_ids must name at least one league", setting="league_ids"
             )
-        leagues = [_id_arg(i, "league_ids") for i in league_ids]
+        leagues = [arg_id(i, "league_ids") for i in league_ids]
         if on_date is not None and not isinstance(on_date, date):
             raise ConfigurationError(
                 f"on_date must be a datetime.date, got {type(on_date).__name__}",
@@ -333,25 +293,14 @@ class StatsApiSeasonCalls:
     async def linescore(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[Linescore]:
         """``/api/v1/game/{pk}/linescore`` (not the whole feed): innings, R/H/E, offense and
         defense.  ``print(result.value)`` shows the text linescore; cached like a boxscore."""
-        pk = _id_arg(game_pk, "game_pk")
-        kind = "live"
-
-        async def load() -> Linescore:
-            nonlocal kind
-            body, request = await self.get_bytes(f"/api/v1/game/{pk}/linescore", lane=lane)
-            result = parse_linescore(body, request=request)
-            if self._client.cache is not None:
-                kind = self._box_kind(pk, await self.is_final(pk, lane=lane))
-            return result
-
-        return await self._cached(
-            cache_key(SOURCE, "linescore", pk), Linescore, load, kind=lambda _ls: kind
+        return await self._game_part(
+            arg_id(game_pk, "game_pk"), "linescore", Linescore, parse_linescore, lane
         )
 
     async def game_content(self, game_pk: int, *, lane: Lane = Lane.PROPS) -> Fetched[GameContent]:
         """``/api/v1/game/{pk}/content``: the recap and the highlight videos
         (``.value.highlights``; ``.to_pandas()`` one row per highlight)."""
-        pk = _id_arg(game_pk, "game_pk")
+        pk = arg_id(game_pk, "game_pk")
         kind = "schedule"
 
         async def load() -> GameContent:

@@ -206,16 +206,20 @@ class SeasonStatRow:
         return self.team.id if self.team else None
 
 
-_ROW_SCHEMA: Final[dict[str, Kind]] = {
-    "season": "int",
-    "group": "category",
-    "stat_type": "category",
+#: The player, team and league columns of a season-stats row and of a leader row.
+_WHO_COLUMNS: Final[dict[str, Kind]] = {
     "player_id": "int",
     "player": "str",
     "team_id": "int",
     "team": "category",
     "league_id": "int",
     "league": "category",
+}
+_ROW_SCHEMA: Final[dict[str, Kind]] = {
+    "season": "int",
+    "group": "category",
+    "stat_type": "category",
+    **_WHO_COLUMNS,
     "position": "category",
     "game_type": "category",
     "num_teams": "int",
@@ -386,12 +390,7 @@ _LEADER_SCHEMA: Final[dict[str, Kind]] = {
     "rank": "int",
     "value": "float",
     "value_text": "str",
-    "player_id": "int",
-    "player": "str",
-    "team_id": "int",
-    "team": "category",
-    "league_id": "int",
-    "league": "category",
+    **_WHO_COLUMNS,
     "num_teams": "int",
 }
 

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import attrs
 
-from .._frames import FrameColumn, FrameExport, Kind, record_columns
+from .._frames import FrameColumn, FrameExport, Kind, attr_path, record_columns
 from ._parse import innings_value, to_float, to_int
 
 __all__ = (
@@ -29,14 +29,6 @@ __all__ = (
     "stat_group_columns",
     "stat_line_schema",
 )
-
-
-def _get(obj: Any, *path: str) -> Any:
-    for name in path:
-        if obj is None:
-            return None
-        obj = getattr(obj, name, None)
-    return obj
 
 
 _FLOAT_CONVERTERS: Final[tuple[Any, ...]] = (to_float, innings_value)
@@ -100,7 +92,7 @@ def _box_records(box: Any, groups: Sequence[str]) -> tuple[list[dict[str, Any]],
                         "group": group,
                         "player_id": pid,
                         "player": player.person.full_name,
-                        "position": _get(player, "position", "abbreviation"),
+                        "position": attr_path(player, "position", "abbreviation"),
                         "batting_order": player.batting_order_number,
                         "lineup_slot": player.lineup_slot,
                         "is_starter": player.is_starter
@@ -183,20 +175,22 @@ def _batting_block(team: Any) -> list[str]:
         if player is None or player.batting_order_number is None:
             continue
         line = player.stats.batting
-        season = _get(player, "season_stats", "batting")
+        season = attr_path(player, "season_stats", "batting")
         slot = str(player.lineup_slot or "") if player.is_starter else " "
-        name = f"{slot} {_short_name(player)}  {_get(player, 'position', 'abbreviation') or ''}"
+        name = (
+            f"{slot} {_short_name(player)}  {attr_path(player, 'position', 'abbreviation') or ''}"
+        )
         cells = (
             *(
                 _n(getattr(line, k))
                 for k in ("at_bats", "runs", "hits", "rbi", "base_on_balls", "strike_outs")
             ),
             _n(line.left_on_base),
-            _avg(_get(season, "avg")),
-            _avg(_get(season, "ops")),
+            _avg(attr_path(season, "avg")),
+            _avg(attr_path(season, "ops")),
         )
         rows.append(_bat_row(name.rstrip(), cells))
-    total = _get(team, "team_stats", "batting")
+    total = attr_path(team, "team_stats", "batting")
     if total is not None:
         rows.append(sep)
         cells = (
@@ -221,7 +215,7 @@ def _pitching_block(team: Any) -> list[str]:
     rows = [sep, head, sep]
     for player in team.pitchers_used:
         line = player.stats.pitching
-        era = _get(player, "season_stats", "pitching", "era")
+        era = attr_path(player, "season_stats", "pitching", "era")
         cells = (
             _ip(line.outs),
             *(
@@ -232,7 +226,7 @@ def _pitching_block(team: Any) -> list[str]:
             "" if era is None else f"{era:.2f}",
         )
         rows.append(_pitch_row(_short_name(player), cells))
-    total = _get(team, "team_stats", "pitching")
+    total = attr_path(team, "team_stats", "pitching")
     if total is not None:
         rows.append(sep)
         cells = (
@@ -290,7 +284,7 @@ def linescore_columns(linescore: Any) -> list[FrameColumn]:
         for side in ("away", "home"):
             half = getattr(inn, side)
             for key in ("runs", "hits", "errors", "left_on_base"):
-                rec[f"{side}_{key}"] = _get(half, key)
+                rec[f"{side}_{key}"] = attr_path(half, key)
         records.append(rec)
     return record_columns(records, _LINESCORE)
 
@@ -298,8 +292,8 @@ def linescore_columns(linescore: Any) -> list[FrameColumn]:
 def linescore_names(linescore: Any) -> tuple[str, str]:
     """Away and home team names from the linescore's offense/defense (``"Away"``/``"Home"``
     when it does not name them)."""
-    offense = _get(linescore, "offense", "team", "name")
-    defense = _get(linescore, "defense", "team", "name")
+    offense = attr_path(linescore, "offense", "team", "name")
+    defense = attr_path(linescore, "defense", "team", "name")
     if linescore.is_top_inning:
         return offense or "Away", defense or "Home"
     return defense or "Away", offense or "Home"
@@ -321,16 +315,16 @@ def linescore_text(
     home_row: list[str] = []
     for inn in linescore.innings:
         header.append(_n(inn.num))
-        away_row.append(_n(_get(inn, "away", "runs")))
-        home_row.append(_n(_get(inn, "home", "runs")))
+        away_row.append(_n(attr_path(inn, "away", "runs")))
+        home_row.append(_n(attr_path(inn, "home", "runs")))
     for num in range(len(linescore.innings) + 1, 10):
         header.append(str(num))
         away_row.append(" ")
         home_row.append(" ")
     header += ["R", "H", "E"]
     for side, row in (("away", away_row), ("home", home_row)):
-        totals = _get(linescore, "teams", side)
-        row += [_n(_get(totals, k)) for k in ("runs", "hits", "errors")]
+        totals = attr_path(linescore, "teams", side)
+        row += [_n(attr_path(totals, k)) for k in ("runs", "hits", "errors")]
     width = max(len(title), len(away), len(home)) + 1
     out = []
     for label, row in ((title, header), (away, away_row), (home, home_row)):
@@ -390,12 +384,12 @@ def plays_columns(plays: Any) -> list[FrameColumn]:
             "at_bat_index": play.about.at_bat_index,
             "inning": play.about.inning,
             "half_inning": play.about.half_inning,
-            "batter_id": _get(play, "matchup", "batter", "id"),
-            "batter": _get(play, "matchup", "batter", "full_name"),
-            "bat_side": _get(play, "matchup", "bat_side", "code"),
-            "pitcher_id": _get(play, "matchup", "pitcher", "id"),
-            "pitcher": _get(play, "matchup", "pitcher", "full_name"),
-            "pitch_hand": _get(play, "matchup", "pitch_hand", "code"),
+            "batter_id": attr_path(play, "matchup", "batter", "id"),
+            "batter": attr_path(play, "matchup", "batter", "full_name"),
+            "bat_side": attr_path(play, "matchup", "bat_side", "code"),
+            "pitcher_id": attr_path(play, "matchup", "pitcher", "id"),
+            "pitcher": attr_path(play, "matchup", "pitcher", "full_name"),
+            "pitch_hand": attr_path(play, "matchup", "pitch_hand", "code"),
             "event": play.result.event,
             "event_type": play.result.event_type,
             "away_score": play.result.away_score,
@@ -406,24 +400,24 @@ def plays_columns(plays: Any) -> list[FrameColumn]:
                 {
                     **base,
                     "pitch_number": e.pitch_number,
-                    "pitch_type": _get(e, "details", "pitch_type", "code"),
-                    "pitch_name": _get(e, "details", "pitch_type", "description"),
-                    "call_code": _get(e, "details", "code"),
-                    "call": _get(e, "details", "description"),
-                    "is_in_play": _get(e, "details", "is_in_play"),
-                    "is_strike": _get(e, "details", "is_strike"),
-                    "is_ball": _get(e, "details", "is_ball"),
-                    "balls": _get(e, "count", "balls"),
-                    "strikes": _get(e, "count", "strikes"),
-                    "outs": _get(e, "count", "outs"),
-                    "start_speed": _get(e, "pitch_data", "start_speed"),
-                    "end_speed": _get(e, "pitch_data", "end_speed"),
-                    "zone": _get(e, "pitch_data", "zone"),
-                    "extension": _get(e, "pitch_data", "extension"),
-                    "launch_speed": _get(e, "hit_data", "launch_speed"),
-                    "launch_angle": _get(e, "hit_data", "launch_angle"),
-                    "total_distance": _get(e, "hit_data", "total_distance"),
-                    "trajectory": _get(e, "hit_data", "trajectory"),
+                    "pitch_type": attr_path(e, "details", "pitch_type", "code"),
+                    "pitch_name": attr_path(e, "details", "pitch_type", "description"),
+                    "call_code": attr_path(e, "details", "code"),
+                    "call": attr_path(e, "details", "description"),
+                    "is_in_play": attr_path(e, "details", "is_in_play"),
+                    "is_strike": attr_path(e, "details", "is_strike"),
+                    "is_ball": attr_path(e, "details", "is_ball"),
+                    "balls": attr_path(e, "count", "balls"),
+                    "strikes": attr_path(e, "count", "strikes"),
+                    "outs": attr_path(e, "count", "outs"),
+                    "start_speed": attr_path(e, "pitch_data", "start_speed"),
+                    "end_speed": attr_path(e, "pitch_data", "end_speed"),
+                    "zone": attr_path(e, "pitch_data", "zone"),
+                    "extension": attr_path(e, "pitch_data", "extension"),
+                    "launch_speed": attr_path(e, "hit_data", "launch_speed"),
+                    "launch_angle": attr_path(e, "hit_data", "launch_angle"),
+                    "total_distance": attr_path(e, "hit_data", "total_distance"),
+                    "trajectory": attr_path(e, "hit_data", "trajectory"),
                     "is_last_pitch": i == len(pitches) - 1,
                 }
             )
@@ -452,10 +446,10 @@ def roster_columns(roster: Any) -> list[FrameColumn]:
             "player_id": e.person.id,
             "player": e.person.full_name,
             "jersey_number": e.jersey_number,
-            "position": _get(e, "position", "abbreviation"),
-            "position_type": _get(e, "position", "type"),
-            "status_code": _get(e, "status", "code"),
-            "status": _get(e, "status", "description"),
+            "position": attr_path(e, "position", "abbreviation"),
+            "position_type": attr_path(e, "position", "type"),
+            "status_code": attr_path(e, "status", "code"),
+            "status": attr_path(e, "status", "description"),
             "parent_team_id": e.parent_team_id,
             "job": e.job,
         }
@@ -495,11 +489,11 @@ def person_columns(people: Iterable[Any]) -> list[FrameColumn]:
         rec = {k: getattr(p, k, None) for k in _PERSON}
         rec.update(
             {
-                "current_team_id": _get(p, "current_team", "id"),
-                "current_team": _get(p, "current_team", "name"),
-                "primary_position": _get(p, "primary_position", "abbreviation"),
-                "bat_side": _get(p, "bat_side", "code"),
-                "pitch_hand": _get(p, "pitch_hand", "code"),
+                "current_team_id": attr_path(p, "current_team", "id"),
+                "current_team": attr_path(p, "current_team", "name"),
+                "primary_position": attr_path(p, "primary_position", "abbreviation"),
+                "bat_side": attr_path(p, "bat_side", "code"),
+                "pitch_hand": attr_path(p, "pitch_hand", "code"),
             }
         )
         records.append(rec)
@@ -542,12 +536,12 @@ def stat_group_columns(group: Any) -> list[FrameColumn]:
                 "game_date": s.game_date,
                 "game_pk": s.game_pk,
                 "game_type": s.game_type,
-                "player_id": _get(s, "player", "id"),
-                "player": _get(s, "player", "full_name"),
-                "team_id": _get(s, "team", "id"),
-                "team": _get(s, "team", "name"),
-                "opponent_id": _get(s, "opponent", "id"),
-                "opponent": _get(s, "opponent", "name"),
+                "player_id": attr_path(s, "player", "id"),
+                "player": attr_path(s, "player", "full_name"),
+                "team_id": attr_path(s, "team", "id"),
+                "team": attr_path(s, "team", "name"),
+                "opponent_id": attr_path(s, "opponent", "id"),
+                "opponent": attr_path(s, "opponent", "name"),
                 "is_home": s.is_home,
                 "is_win": s.is_win,
                 "num_teams": s.num_teams,

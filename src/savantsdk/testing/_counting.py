@@ -91,6 +91,34 @@ def _out_kind(pa: PlateAppearance) -> str | None:
     return None
 
 
+#: Statcast event -> the counting key a batter's and a pitcher's line both keep for it.
+_EVENT_KEYS: Final = {
+    "double": "doubles",
+    "triple": "triples",
+    "home_run": "homeRuns",
+    "walk": "baseOnBalls",
+    "sac_fly": "sacFlies",
+}
+
+
+def _count_shared(line: dict[str, int], pa: PlateAppearance, *, hit_by_pitch: str) -> None:
+    """The counts a batting and a pitching line share: at-bats, hits (by kind), strikeouts,
+    walks, hit-by-pitch (``hitByPitch`` / ``hitBatsmen``), sac flies, and the outs by batted-ball
+    type (air outs: every out not on the ground)."""
+    line["atBats"] += int(pa.is_ab)
+    line["hits"] += int(pa.bases > 0)
+    line["strikeOuts"] += int(pa.is_strikeout)
+    key = _EVENT_KEYS.get(pa.event)
+    if key is not None:
+        line[key] += 1
+    line[hit_by_pitch] += int(pa.event == "hit_by_pitch")
+    kind = _out_kind(pa)
+    if kind:
+        line[kind] += 1
+        if kind != "groundOuts":
+            line["airOuts"] += 1
+
+
 def _zeroed_lines(
     keys: tuple[str, ...],
 ) -> tuple[dict[int, dict[str, int]], Callable[[int], dict[str, int]]]:
@@ -114,24 +142,10 @@ def batting_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
     for pa in pas:
         b = line(pa.batter)
         b["plateAppearances"] += 1
-        b["atBats"] += int(pa.is_ab)
-        if pa.bases:
-            b["hits"] += 1
-            b["totalBases"] += pa.bases
-            b["doubles"] += int(pa.event == "double")
-            b["triples"] += int(pa.event == "triple")
-            b["homeRuns"] += int(pa.event == "home_run")
-        b["strikeOuts"] += int(pa.is_strikeout)
-        b["baseOnBalls"] += int(pa.event == "walk")
-        b["hitByPitch"] += int(pa.event == "hit_by_pitch")
-        b["sacFlies"] += int(pa.event == "sac_fly")
+        _count_shared(b, pa, hit_by_pitch="hitByPitch")
+        b["totalBases"] += pa.bases
         b["groundIntoDoublePlay"] += int(pa.event == "grounded_into_double_play")
         b["rbi"] += pa.rbi
-        kind = _out_kind(pa)
-        if kind:
-            b[kind] += 1
-            if kind != "groundOuts":
-                b["airOuts"] += 1
         for runner in pa.scorers:
             line(runner)["runs"] += 1
     return lines
@@ -145,25 +159,12 @@ def pitching_lines(pas: Iterable[PlateAppearance]) -> dict[int, dict[str, int]]:
         p = line(pa.pitcher)
         p["battersFaced"] += 1
         p["outs"] += pa.outs_made
-        p["atBats"] += int(pa.is_ab)
-        p["hits"] += int(pa.bases > 0)
-        p["doubles"] += int(pa.event == "double")
-        p["triples"] += int(pa.event == "triple")
-        p["homeRuns"] += int(pa.event == "home_run")
-        p["strikeOuts"] += int(pa.is_strikeout)
-        p["baseOnBalls"] += int(pa.event == "walk")
-        p["hitBatsmen"] += int(pa.event == "hit_by_pitch")
-        p["sacFlies"] += int(pa.event == "sac_fly")
+        _count_shared(p, pa, hit_by_pitch="hitBatsmen")
         n = len(pa.pitches)
         p["numberOfPitches"] += n
         balls = sum(1 for x in pa.pitches if x.description in {"ball", "blocked_ball"})
         p["balls"] += balls
         p["strikes"] += n - balls
-        kind = _out_kind(pa)
-        if kind:
-            p[kind] += 1
-            if kind != "groundOuts":
-                p["airOuts"] += 1
         for charged, earned in zip(pa.charged_to, pa.earned, strict=True):
             q = line(charged)
             q["runs"] += 1

@@ -25,6 +25,8 @@ from typing import Final
 
 import attrs
 
+from ..sources._statsapi_stats import MLB_DIVISIONS
+
 __all__ = (
     "EVENT_COUNTS_2024",
     "LEAGUE_RATES_2024",
@@ -146,14 +148,8 @@ _TEAMS: Final = (
     (158, "MIL", "Milwaukee", "Brewers", 104, 205),
 )
 LEAGUE_NAMES: Final = {103: "American League", 104: "National League"}
-DIVISION_NAMES: Final = {
-    200: "American League West",
-    201: "American League East",
-    202: "American League Central",
-    203: "National League West",
-    204: "National League East",
-    205: "National League Central",
-}
+#: The upstream's division names: the SDK's one home of that fact (as with the Statcast layout).
+DIVISION_NAMES: Final = MLB_DIVISIONS
 
 _FIRST: Final = (
     "José",
