@@ -39,7 +39,7 @@ from typing import Any
 
 import savantsdk.exceptions as errors_module
 from savantsdk import ApiKeys, AsyncClient, CacheSettings, PartialResultWarning, SavantError
-from savantsdk._clock import FakeClock, SystemClock
+from savantsdk._clock import FakeClock, SimulatedWallClock
 from savantsdk._config import Timeout, default_source_settings
 from savantsdk.testing import FakeUpstream, SimulatedLeague
 
@@ -120,23 +120,6 @@ class _RemoteFake:
         self._proc.join(10)
 
 
-class _WallClock:
-    """Real monotonic time and sleeps; wall time from the fake (moved by the benchmark)."""
-
-    def __init__(self, fake: _RemoteFake) -> None:
-        self._fake = fake
-        self._real = SystemClock()
-
-    def monotonic(self) -> float:
-        return self._real.monotonic()
-
-    def time(self) -> float:
-        return self._fake.now().timestamp()
-
-    async def sleep(self, seconds: float) -> None:
-        await self._real.sleep(seconds)
-
-
 def _untyped(texts: list[str]) -> list[str]:
     """Exception type names in ``texts`` that are not ``SavantError`` subclasses."""
     bad: list[str] = []
@@ -159,7 +142,7 @@ def _client(fake: _RemoteFake, timeout_s: float) -> AsyncClient:
         sources=sources,
         api_keys=ApiKeys(odds_api=fake.odds_api_key),
         cache_settings=CacheSettings(backend="memory"),
-        clock=_WallClock(fake),
+        clock=SimulatedWallClock(fake.now),
     )
 
 

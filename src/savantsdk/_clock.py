@@ -7,8 +7,10 @@ import heapq
 import itertools
 import time
 import weakref
+from collections.abc import Callable
+from datetime import datetime
 
-__all__ = ("FakeClock", "SystemClock")
+__all__ = ("FakeClock", "SimulatedWallClock", "SystemClock")
 
 
 class SystemClock:
@@ -24,6 +26,26 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
+
+
+class SimulatedWallClock:
+    """Real monotonic time and sleeps, wall-clock stamps from ``now()`` (a simulated world's
+    instant), so "is this day settled" and cache stamps agree with a fake season."""
+
+    __slots__ = ("_now", "_real")
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+        self._real = SystemClock()
+
+    def monotonic(self) -> float:
+        return self._real.monotonic()
+
+    def time(self) -> float:
+        return float(self._now().timestamp())
+
+    async def sleep(self, seconds: float) -> None:
+        await self._real.sleep(seconds)
 
 
 # One autojump helper per event loop, shared by every autojump clock on it.  Two helpers on one

@@ -23,14 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from ._clock import SystemClock
+from ._clock import SimulatedWallClock
 from ._config import ApiKeys, CacheSettings
 from .exceptions import ConfigurationError
 
 if TYPE_CHECKING:
     from . import AsyncClient
     from .props import PropSet
-    from .testing import FakeUpstream
 
 __all__ = ("DemoOptions", "run_demo")
 
@@ -72,24 +71,6 @@ class DemoOptions:
         self.top = top
         self.cache = cache
         self.cache_dir = cache_dir
-
-
-class _SimulatedWallClock:
-    """Real monotonic time and sleeps, but wall-clock stamps from the simulated world, so
-    "is this day settled" and cache stamps agree with the fake's 2024 season."""
-
-    def __init__(self, fake: FakeUpstream) -> None:
-        self._fake = fake
-        self._real = SystemClock()
-
-    def monotonic(self) -> float:
-        return self._real.monotonic()
-
-    def time(self) -> float:
-        return float(self._fake.now().timestamp())
-
-    async def sleep(self, seconds: float) -> None:
-        await self._real.sleep(seconds)
 
 
 def _require_testing_extra() -> None:
@@ -165,7 +146,7 @@ async def _run(opts: DemoOptions) -> dict[str, Any]:
             base_urls=fake.base_urls,
             api_keys=ApiKeys(odds_api=fake.api_keys["odds_api"]),
             cache_settings=cache_settings,
-            clock=_SimulatedWallClock(fake),
+            clock=SimulatedWallClock(fake.now),
         ) as client:
             # Imports are process start-up, paid once by a service, not part of a cycle: the
             # cold cycle measures an empty cache in a warm process (about 0.35 s of numpy and
