@@ -44,7 +44,9 @@ SOURCE: Final = "statsapi"
 class LiveUpdate:
     """One change of a live game.
 
-    ``via``: ``"full"`` (a whole feed was fetched) or ``"patch"`` (a diffPatch was applied).
+    ``via``: ``"full"`` (a whole feed was fetched), ``"patch"`` (a diffPatch was applied) or,
+    only with ``heartbeat=True``, ``"unchanged"`` (a poll found nothing new or failed: the same
+    feed and freshness as the last change, with ``polls`` counted on).
     ``polls``: timestamp polls made so far.  ``freshness.upstream_timestamp`` is the feed's
     ``metaData.timeStamp``; ``freshness.lag_s`` how far behind the upstream our copy was
     when fetched.
@@ -53,7 +55,7 @@ class LiveUpdate:
     game_pk: int
     feed: GameFeed
     timecode: str | None
-    via: Literal["full", "patch"]
+    via: Literal["full", "patch", "unchanged"]
     polls: int
     freshness: Freshness
 
@@ -96,8 +98,12 @@ async def live_updates(
     interval_s: float = 10.0,
     lane: Lane = Lane.LIVE,
     max_consecutive_errors: int = 3,
+    heartbeat: bool = False,
 ) -> AsyncGenerator[LiveUpdate, None]:
     """Yield a :class:`LiveUpdate` now and after every change, until the game is Final.
+
+    ``heartbeat=True`` also yields after every poll that brought nothing new (``via
+    "unchanged"``), so a consumer can tell a quiet game from a feed that stopped updating.
 
     Sleeps on the client's clock.  A poll that fails with a retryable error (after the
     executor's own retries) is skipped; ``max_consecutive_errors`` such failures in a row,
@@ -134,6 +140,8 @@ async def live_updates(
             newest = codes[-1] if codes else None
             if newest is None or (last_code is not None and newest <= last_code):
                 errors = 0
+                if heartbeat:
+                    yield attrs.evolve(current, via="unchanged", polls=polls)
                 continue
             via: Literal["full", "patch"] = "patch"
             if last_code is None:
@@ -149,6 +157,8 @@ async def live_updates(
                 elif not patch.operations:
                     last_code = newest
                     errors = 0
+                    if heartbeat:
+                        yield attrs.evolve(current, via="unchanged", polls=polls)
                     continue
                 else:
                     try:
@@ -162,6 +172,8 @@ async def live_updates(
             if not is_retryable(exc) or errors >= max_consecutive_errors:
                 raise
             log.warning("savantsdk: live poll of game %s failed (%s); will retry", game_pk, exc)
+            if heartbeat:
+                yield attrs.evolve(current, via="unchanged", polls=polls)
             continue
         errors = 0
         current = update(feed, via, clock.time())

@@ -571,10 +571,12 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
         interval_s: float = 10.0,
         lane: Lane = Lane.LIVE,
         max_consecutive_errors: int = 3,
+        heartbeat: bool = False,
     ) -> AsyncIterator[LiveUpdate]:
         """``async for update in statsapi.live(pk)``: a :class:`LiveUpdate` now and after
         every change, polling every ``interval_s`` (client clock) in the LIVE lane with
-        timecodes, until the game is Final.  See :mod:`savantsdk.sources._live`.
+        timecodes, until the game is Final (``heartbeat=True``: also after every poll that
+        found nothing new, ``via="unchanged"``).  See :mod:`savantsdk.sources._live`.
 
         An async generator function, so the blocking ``Client`` turns it into an iterator.
         """
@@ -584,6 +586,7 @@ class StatsApiClient(StatsApiSeasonCalls, NoQuotaSource):
             interval_s=interval_s,
             lane=lane,
             max_consecutive_errors=max_consecutive_errors,
+            heartbeat=heartbeat,
         )
         try:
             async for update in updates:

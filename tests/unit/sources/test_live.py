@@ -136,6 +136,26 @@ async def test_in_progress_game_polled_with_timecodes_until_final(
 
 
 @pytest.mark.anyio
+async def test_heartbeat_yields_every_quiet_poll_with_the_last_change(
+    snapshots: tuple[dict[str, Any], dict[str, Any], dict[str, Any]],
+) -> None:
+    first, second, final = snapshots
+    up = Upstream()
+    up.feeds = [orjson.dumps(first)]
+    up.stamps = [stamps(T1), stamps(T1), stamps(T1, T2), stamps(T1, T2, T3)]
+    up.patches = [patch_between(first, second), orjson.dumps(final)]
+    client, api, _ = make(up)
+    async with client:
+        updates = [u async for u in api.live(746139, interval_s=5, heartbeat=True)]
+    assert [u.via for u in updates] == ["full", "unchanged", "unchanged", "patch", "full"]
+    assert [u.polls for u in updates] == [0, 1, 2, 3, 4]
+    # a quiet poll repeats the last change: same feed, same timecode, same fetch time
+    assert updates[1].feed is updates[0].feed
+    assert updates[2].timecode == T1
+    assert updates[2].freshness == updates[0].freshness
+
+
+@pytest.mark.anyio
 async def test_failed_poll_is_skipped_and_a_bad_patch_refetches_the_feed(
     snapshots: tuple[dict[str, Any], dict[str, Any], dict[str, Any]],
 ) -> None:
