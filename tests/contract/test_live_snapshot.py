@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from savantsdk.exceptions import PropGenerationError
-from savantsdk.props._live_state import snapshot_from_feed
+from savantsdk.props._live_state import slate_game_from_feed, snapshot_from_feed
 from savantsdk.sources import parse_game_feed
 
 DataFile = Callable[[str], Path]
@@ -92,3 +92,31 @@ def test_impossible_states_name_the_field(data_file: DataFile) -> None:
     ):
         with pytest.raises(PropGenerationError, match=field):
             snapshot_from_feed(parse_game_feed(_mutated(data_file, edit)))
+
+
+def test_the_pregame_view_of_an_in_progress_game(data_file: DataFile) -> None:
+    feed = parse_game_feed(data_file(WITH_MOVE).read_bytes())
+    game = slate_game_from_feed(feed)
+    snap = snapshot_from_feed(feed)
+    assert game.game_pk == 746139
+    assert (game.away_starter, game.home_starter) == snap.starters == (641540, 572020)
+    assert (game.away_team, game.home_team) == ("TEX", "LAD")
+    assert (game.away_starter_throws, game.home_starter_throws) == ("R", "L")
+    assert game.game_date is not None
+    assert game.game_date.isoformat() == "2024-06-11"
+    # the starting nines ("k00"); slots 1, 3 and 5 of the home side were replaced since
+    assert game.home_lineup == (
+        605141,
+        660271,
+        518692,
+        669257,
+        606192,
+        666158,
+        681624,
+        518792,
+        500743,
+    )
+    assert game.away_lineup[0] == 543760
+    changed = [k for k in range(9) if game.home_lineup[k] != snap.lineup[1][k]]
+    assert changed == [0, 2, 4]
+    assert {605141, 518692, 606192} <= snap.removed

@@ -26,12 +26,14 @@ import attrs
 from ..exceptions import PropGenerationError
 from ..sources import GameFeed
 from ..sources._statsapi_models import BoxscoreTeam, StatLine
+from ._slate import SlateGame
 
 __all__ = (
     "ENDED_STATES",
     "BatterLine",
     "LiveSnapshot",
     "PitcherLine",
+    "slate_game_from_feed",
     "snapshot_from_feed",
 )
 
@@ -262,4 +264,53 @@ def snapshot_from_feed(feed: GameFeed) -> LiveSnapshot:
         batting=batting,
         pitching=pitching,
         removed=removed,
+    )
+
+
+def slate_game_from_feed(feed: GameFeed) -> SlateGame:
+    """The game as the pre-game engine sees it: the starting nines (``battingOrder`` ``"k00"``)
+    and starting pitchers of the feed's box score (the probable pitchers before the game has
+    begun), team codes and the starters' throwing hands from ``gameData``."""
+    pk = feed.game_pk
+    box = feed.live_data.boxscore
+    if box is None:
+        raise PropGenerationError(f"game {pk}: the feed has no boxscore")
+    data = feed.game_data
+    teams = (box.teams.away, box.teams.home)
+    probable = data.probable_pitchers
+    starters: list[int] = []
+    for t, side in zip(teams, ("away", "home"), strict=True):
+        if t.pitchers:
+            starters.append(int(t.pitchers[0]))
+            continue
+        ref = getattr(probable, side, None) if probable is not None else None
+        if ref is None:
+            raise PropGenerationError(f"game {pk}: no {side} starting or probable pitcher")
+        starters.append(int(ref.id))
+    lineups = [tuple(p.id for p in t.starting_lineup)[:9] for t in teams]
+    if not all(lineups):
+        raise PropGenerationError(f"game {pk}: a starting lineup is not in the feed yet")
+
+    def code(side: str) -> str:
+        team = getattr(data.teams, side)
+        return (team.abbreviation if team is not None else None) or side
+
+    def throws(pid: int) -> str:
+        person = data.players.get(f"ID{pid}")
+        hand = person.pitch_hand if person is not None else None
+        return hand.code if hand is not None and hand.code in ("L", "R") else ""
+
+    return SlateGame(
+        game_pk=pk,
+        home_team=code("home"),
+        away_team=code("away"),
+        home_lineup=lineups[1],
+        away_lineup=lineups[0],
+        home_starter=starters[1],
+        away_starter=starters[0],
+        game_date=data.date_time.official_date,
+        home_starter_throws=throws(starters[1]),
+        away_starter_throws=throws(starters[0]),
+        start_time=data.date_time.date_time,
+        game_number=data.game.game_number,
     )
