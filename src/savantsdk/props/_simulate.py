@@ -336,6 +336,8 @@ def _run(
     t_shift = [np.ascontiguousarray(6 * table.source[:, b]) for b in range(3)]
     live = np.ones(st.g.size, dtype=bool)
     n_live = st.g.size
+    steps = 0
+    max_steps = 60 * 2 * max_innings  # a team batting around 6 times an inning, every inning
     while n_live:
         k = st.g.size
         ar = np.arange(k)
@@ -348,6 +350,12 @@ def _run(
         sc_f = st.score.reshape(-1)
         rbase = ((st.g * 2) * 2) * 10  # row of (game, side 0, starter, batter 0)
         while True:
+            steps += 1
+            if steps > max_steps:
+                raise PropGenerationError(
+                    f"a simulated game did not end after {max_steps} plate appearances: the "
+                    "rates make (almost) no outs"
+                )
             t = st.half
             i2 = ar2 + t
             n_pa = tpa_f[i2]

@@ -1,0 +1,209 @@
+"""The game simulator on a textbook transition table (no data): rules, conservation, seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from savantsdk.exceptions import PropGenerationError
+from savantsdk.props import EXAMPLE_LEAGUE_RATES, PACategory
+from savantsdk.props._sim_tables import BaseOutRecords, TransitionTable, fit_transition_table
+from savantsdk.props._simulate import (
+    FantasyScoring,
+    SimGame,
+    SimulationResult,
+    simulate_game,
+    simulate_games,
+)
+
+LEAGUE = np.asarray(EXAMPLE_LEAGUE_RATES)
+
+
+def _empty_records() -> BaseOutRecords:
+    i = np.zeros(0, dtype=np.int64)
+    i3 = np.zeros((0, 3), dtype=np.int64)
+    return BaseOutRecords(
+        game_pk=i, at_bat_number=i, inning=i, batter=i, event=np.zeros(0, dtype=object),
+        outcome=i, outs=i, bases=i, runners=i3, post_runners=i3,
+        fates=np.zeros((0, 4), dtype=np.int64), outs_added=i, runs=i, rbi=i,
+        end=np.zeros(0, dtype=bool),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def textbook() -> TransitionTable:
+    """No data: every cell is the textbook rule (forced advances, singles score from 2nd)."""
+    return fit_transition_table(_empty_records())
+
+
+def _exit(mean: float = 15.0) -> np.ndarray:
+    k = np.arange(28)
+    e = np.exp(-0.5 * ((k - mean) / 3.0) ** 2)
+    return np.stack([e, e]) / e.sum()
+
+
+def _game(rates: np.ndarray | None = None, *, home: np.ndarray | None = None) -> SimGame:
+    r = np.broadcast_to(LEAGUE if rates is None else rates, (2, 2, 9, 8)).copy()
+    if home is not None:
+        r[1] = home
+    return SimGame(
+        game_pk=1,
+        lineups=np.arange(1, 19).reshape(2, 9),
+        starters=np.array([100, 200]),
+        rates=r,
+        exit_outs=_exit(),
+    )
+
+
+def _rates(**kw: float) -> np.ndarray:
+    r = np.zeros(8)
+    for name, v in kw.items():
+        r[PACategory[name.upper()]] = v
+    return r
+
+
+def test_textbook_table_is_the_rule(textbook: TransitionTable) -> None:
+    rows, p = textbook.cell(PACategory.SINGLE, bases=2, outs=0)  # runner on 2nd scores
+    assert p.tolist() == [1.0]
+    assert textbook.runs[rows[0]] == 1
+    assert textbook.post_bases[rows[0]] == 1
+    rows, p = textbook.cell(PACategory.STRIKEOUT, bases=7, outs=2)  # third out: half over
+    assert textbook.post_bases[rows[0]] == 8
+    assert textbook.runs[rows[0]] == 0
+
+
+def test_seeded_and_reproducible(textbook: TransitionTable) -> None:
+    a = simulate_game(_game(), textbook, n=500, seed=3)
+    b = simulate_game(_game(), textbook, n=500, seed=3)
+    c = simulate_game(_game(), textbook, n=500, seed=4)
+    np.testing.assert_array_equal(a.batting, b.batting)
+    np.testing.assert_array_equal(a.score, b.score)
+    assert not np.array_equal(a.score, c.score)
+
+
+def test_strikeouts_only_reach_the_inning_cap(textbook: TransitionTable) -> None:
+    res = simulate_games([_game(_rates(strikeout=1.0))], textbook, n=50, seed=0, max_innings=12)[0]
+    assert np.all(res.score == 0)
+    assert np.all(res.innings == 12)
+    pa = res.batting[:, :, :, :8].sum(axis=(2, 3))
+    assert np.all(pa == 36)  # 3 up, 3 down for 12 innings each
+    outs = res.pitching[:, :, :, 8].sum(axis=2)
+    assert np.all(outs == 36)
+    # the starter leaves exactly at his drawn exit outs; K = outs
+    sp = res.pitcher_samples(0, "pitcher_outs")
+    assert np.array_equal(sp, res.pitcher_samples(0, "pitcher_strikeouts"))
+
+
+def test_rates_without_outs_are_refused(textbook: TransitionTable) -> None:
+    with pytest.raises(PropGenerationError, match="did not end"):
+        simulate_games([_game(_rates(walk=1.0))], textbook, n=5, seed=0, max_innings=3)
+
+
+def test_runs_add_up_everywhere(textbook: TransitionTable) -> None:
+    res = simulate_game(_game(), textbook, n=4000, seed=11)
+    bat, pit = res.batting.astype(np.int64), res.pitching.astype(np.int64)
+    for t in range(2):
+        runs_b = bat[:, t, :, 8].sum(axis=1)  # includes substitutes (none here)
+        np.testing.assert_array_equal(runs_b, res.score[:, t])
+        np.testing.assert_array_equal(pit[:, t, :, 9].sum(axis=1), res.score[:, t])
+        assert np.all(bat[:, t, :, 9].sum(axis=1) <= res.score[:, t])  # RBI <= runs
+        np.testing.assert_array_equal(
+            bat[:, t, :, :4].sum(axis=(1, 2)), pit[:, t, :, :4].sum(axis=(1, 2))
+        )
+        assert np.all(pit[:, t, :, 10] <= pit[:, t, :, 9])  # ER <= R
+    assert np.all(res.score[:, 0] != res.score[:, 1])  # no ties below the inning cap
+    # runs are unearned only through the automatic runner, i.e. in extra innings
+    unearned = (pit[:, :, :, 9] - pit[:, :, :, 10]).sum(axis=(1, 2))
+    assert np.all(unearned[res.innings <= 9] == 0)
+    assert unearned[res.innings > 9].sum() > 0
+    # a league-average game: about 4-5 runs a team, about 38 PAs each
+    assert 3.5 < res.score.mean() < 5.5
+    assert 36 < res.batting[:, :, :, :8].sum(axis=(2, 3)).mean() < 40
+
+
+def test_ninth_inning_rules(textbook: TransitionTable) -> None:
+    no_hr = LEAGUE.copy()
+    no_hr[PACategory.SINGLE] += no_hr[PACategory.HOME_RUN]
+    no_hr[PACategory.HOME_RUN] = 0.0
+    res = simulate_game(_game(no_hr), textbook, n=6000, seed=5)
+    home_outs = res.pitching[:, 1, :, 8].astype(np.int64).sum(axis=1)
+    away_outs = res.pitching[:, 0, :, 8].astype(np.int64).sum(axis=1)
+    nine = res.innings == 9
+    home_won = res.score[:, 1] > res.score[:, 0]
+    # home ahead after 8.5 innings: no bottom of the 9th (24 outs), else a walk-off (< 27)
+    assert np.all(home_outs[nine & home_won] < 27)
+    assert np.any(home_outs[nine & home_won] == 24)
+    assert np.all(away_outs[nine] == 27)
+    assert np.all(home_outs[nine & ~home_won] == 27)
+    # a walk-off without a home run counts only the winning run
+    walkoff = home_won & (home_outs % 3 != 0) | (home_won & (home_outs > 24) & nine)
+    margin = res.score[walkoff, 1] - res.score[walkoff, 0]
+    assert walkoff.sum() > 100
+    assert np.all(margin == 1)
+
+
+def test_fantasy_scores_follow_the_table(textbook: TransitionTable) -> None:
+    sc = FantasyScoring()
+    res = simulate_game(_game(), textbook, n=2000, seed=2, scoring=sc)
+    s = {k: res.samples(4, k) for k in ("singles", "doubles", "triples", "home_runs",
+                                          "runs", "rbis", "walks", "hit_by_pitch")}  # fmt: skip
+    want = (3 * s["singles"] + 5 * s["doubles"] + 8 * s["triples"] + 10 * s["home_runs"]
+            + 2 * s["runs"] + 2 * s["rbis"] + 2 * s["walks"] + 2 * s["hit_by_pitch"])  # fmt: skip
+    np.testing.assert_array_equal(res.samples(4, "hitter_fantasy_score"), want)
+    outs = res.samples(200, "pitcher_outs")
+    ks = res.samples(200, "pitcher_strikeouts")
+    er = res.samples(200, "earned_runs")
+    win = res.samples(200, "pitcher_win")
+    qs = ((outs >= 18) & (er <= 3)).astype(float)
+    np.testing.assert_array_equal(
+        res.samples(200, "pitcher_fantasy_score"), outs + 3 * ks + 6 * win + 4 * qs - 3 * er
+    )
+    # a win needs 5 innings and his team winning
+    assert np.all(outs[win == 1] >= 15)
+    team_won = res.score[:, 0] > res.score[:, 1]  # pitcher 200 faces the home side: away team
+    assert np.all(team_won[win == 1])
+    assert 0.1 < win.mean() < 0.45
+    doubled = simulate_game(_game(), textbook, n=2000, seed=2, scoring=FantasyScoring(single=6.0))
+    np.testing.assert_array_equal(
+        doubled.samples(4, "hitter_fantasy_score"), want + 3 * s["singles"]
+    )
+
+
+def test_distribution_and_lines_agree(textbook: TransitionTable) -> None:
+    res = simulate_game(_game(), textbook, n=3000, seed=8)
+    d = res.distribution(1, "hits")
+    assert d.p_over(0.5) == pytest.approx(res.p_over(1, "hits", 0.5), abs=1e-9)
+    assert d.mean == pytest.approx(res.mean(1, "hits"), abs=1e-6)
+    assert res.p_over(1, "hits", 1.0) + res.p_under(1, "hits", 1.0) < 1.0  # push at 1
+    with pytest.raises(PropGenerationError, match="not a count"):
+        res.distribution(200, "pitcher_fantasy_score")
+    with pytest.raises(PropGenerationError, match="not in game"):
+        res.samples(999, "hits")
+    with pytest.raises(PropGenerationError, match="unknown simulated stat"):
+        res.samples(1, "steals")
+    df = res.to_pandas()
+    row = df[(df.player_id == 1) & (df.stat == "hits")]
+    assert float(row["mean"].iloc[0]) == pytest.approx(res.mean(1, "hits"))
+    assert set(df[df.role == "team"].stat) == {"away_runs", "home_runs", "game_total"}
+
+
+def test_substitutes_take_the_slot(textbook: TransitionTable) -> None:
+    hz = np.zeros((2, 9, 9))
+    hz[0, 0, 2] = 1.0  # the away leadoff man always leaves after two PAs
+    g = SimGame(
+        game_pk=1, lineups=np.arange(1, 19).reshape(2, 9), starters=np.array([100, 200]),
+        rates=np.broadcast_to(LEAGUE, (2, 2, 9, 8)).copy(), exit_outs=_exit(), sub_hazard=hz,
+    )  # fmt: skip
+    res: SimulationResult = simulate_game(g, textbook, n=1000, seed=1)
+    assert np.all(res.samples(1, "plate_appearances") == 2)
+    subs = res.batter_samples(0, 9, "plate_appearances")
+    assert np.all(subs >= 1)  # the slot always has a third PA in 9 innings
+    assert res.mean(10, "plate_appearances") > 4.0  # the home leadoff man stays in
+
+
+def test_bad_inputs_name_the_field() -> None:
+    with pytest.raises(PropGenerationError, match="rates must be"):
+        SimGame(1, np.zeros((2, 9)), np.zeros(2), np.zeros((2, 9, 8)), _exit())
+    with pytest.raises(PropGenerationError, match="exit_outs"):
+        SimGame(1, np.zeros((2, 9)), np.zeros(2), np.broadcast_to(LEAGUE, (2, 2, 9, 8)),
+                np.zeros((2, 27)))  # fmt: skip
