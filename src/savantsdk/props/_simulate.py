@@ -293,13 +293,22 @@ def _draw_targets(
     return np.where(tot > 0, out, floor)
 
 
-def _draw_subs(games: Sequence[SimGame], g: IntArray, rng: np.random.Generator) -> IntArray:
+def _draw_subs(
+    games: Sequence[SimGame],
+    g: IntArray,
+    rng: np.random.Generator,
+    *,
+    taken: IntArray | None = None,
+) -> IntArray:
     """``(m, 2, 9)``: for each batter, the first PA index of his slot taken by a substitute
-    (99: none), from the per-PA replacement hazards."""
+    (99: none), from the per-PA replacement hazards; ``taken`` ``(2, 9)``: PAs of each slot
+    already played by its starter (he can be replaced only before a later one)."""
     hz = np.stack([gm.sub_hazard for gm in games if gm.sub_hazard is not None])[g]  # (m,2,9,9)
     u = rng.random(hz.shape)
     replaced = u < hz
     replaced[..., 0] = False  # a starter takes his first PA
+    if taken is not None:
+        replaced &= np.arange(9)[None, None, None, :] >= taken[None, :, :, None]
     first = np.where(replaced.any(axis=-1), np.argmax(replaced, axis=-1), 99)
     out: IntArray = first.astype(np.int64)
     return out

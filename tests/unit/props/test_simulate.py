@@ -7,6 +7,7 @@ import pytest
 
 from savantsdk.exceptions import PropGenerationError
 from savantsdk.props import EXAMPLE_LEAGUE_RATES, PACategory
+from savantsdk.props._sim_live import BatterLine, GameState, PitcherLine, simulate_from
 from savantsdk.props._sim_tables import BaseOutRecords, TransitionTable, fit_transition_table
 from savantsdk.props._simulate import (
     FantasyScoring,
@@ -207,3 +208,86 @@ def test_bad_inputs_name_the_field() -> None:
     with pytest.raises(PropGenerationError, match="exit_outs"):
         SimGame(1, np.zeros((2, 9)), np.zeros(2), np.broadcast_to(LEAGUE, (2, 2, 9, 8)),
                 np.zeros((2, 27)))  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# simulate_from
+
+
+def test_from_the_first_pitch_is_the_pregame_game(textbook: TransitionTable) -> None:
+    g = _game()
+    a = simulate_game(g, textbook, n=20_000, seed=1)
+    b = simulate_from(g, GameState(), textbook, n=20_000, seed=2)
+    for st, tol in (("hits", 0.03), ("plate_appearances", 0.01), ("runs", 0.04)):
+        assert b.mean(1, st) == pytest.approx(a.mean(1, st), rel=tol), st
+    assert b.mean(100, "pitcher_strikeouts") == pytest.approx(
+        a.mean(100, "pitcher_strikeouts"), rel=0.02
+    )
+
+
+def test_the_rest_is_added_to_what_happened(textbook: TransitionTable) -> None:
+    g = _game()
+    state = GameState(
+        inning=6, half="bottom", outs=1, bases=(12, None, 10), score=(3, 1), team_pa=(24, 21),
+        starter_lines=(
+            PitcherLine(batters_faced=21, outs=16, strikeouts=6, hits=3, walks=1, runs=1,
+                        earned_runs=1, pitches=88),
+            PitcherLine(batters_faced=24, outs=15, strikeouts=3, hits=7, home_runs=1, walks=2,
+                        runs=3, earned_runs=3, lead_at_exit=-2),
+        ),
+        batting={1: BatterLine(plate_appearances=3, singles=2, runs=1),
+                 14: BatterLine(plate_appearances=3, strikeouts=3)},
+        removed={200, 14},
+    )  # fmt: skip
+    res = simulate_from(g, state, textbook, n=3000, seed=9)
+    assert np.all(res.samples(1, "hits") >= 2)
+    assert np.all(res.samples(1, "plate_appearances") >= 3)
+    assert np.all(res.score[:, 0] >= 3)
+    assert np.all(res.score[:, 1] >= 1)
+    # the removed away starter (faces the home side) is done: his line is final
+    assert np.all(res.samples(200, "pitcher_outs") == 15)
+    assert np.all(res.samples(200, "earned_runs") == 3)
+    assert np.all(res.samples(200, "pitcher_win") == 0)
+    # the removed batter keeps his line; his slot goes to a substitute
+    assert np.all(res.samples(14, "plate_appearances") == 3)
+    assert np.all(res.samples(14, "batter_strikeouts") == 3)
+    assert res.batter_samples(1, 9, "plate_appearances").mean() >= 1.0
+    # the home starter is still in past 16 outs (his drawn exit is later than that)
+    assert np.all(res.samples(100, "pitcher_outs") >= 16)
+    # two runners on, one out, down two in the 6th: the home side scores at least its 1
+    assert res.score[:, 1].mean() > 2.0
+    again = simulate_from(g, state, textbook, n=3000, seed=9)
+    np.testing.assert_array_equal(res.batting, again.batting)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"outs": 3}, "outs"),
+        ({"outs": 4}, "outs"),
+        ({"inning": 0}, "inning"),
+        ({"half": "middle"}, "half"),
+        ({"bases": (5, None, None), "removed": {5}}, "bases"),
+        ({"bases": (5, 5, None)}, "bases"),
+        ({"score": (1, -1)}, "score"),
+        ({"team_pa": (1,)}, "team_pa"),
+        ({"inning": 9, "half": "bottom", "score": (1, 2)}, "score"),
+    ],
+)
+def test_impossible_states_name_the_field(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(PropGenerationError, match=field):
+        GameState(**kwargs)  # type: ignore[arg-type]
+
+
+def test_states_that_do_not_fit_the_game_name_the_field(textbook: TransitionTable) -> None:
+    g = _game()
+    with pytest.raises(PropGenerationError, match="inning"):
+        simulate_from(g, GameState(inning=30), textbook, n=10)
+    with pytest.raises(PropGenerationError, match="bases"):  # player 12 bats for the home side
+        simulate_from(g, GameState(bases=(12, None, None)), textbook, n=10)
+    with pytest.raises(PropGenerationError, match="batting"):
+        simulate_from(g, GameState(batting={999: BatterLine()}), textbook, n=10)
+    with pytest.raises(PropGenerationError, match="plate_appearances"):
+        BatterLine(plate_appearances=1, singles=2)
+    with pytest.raises(PropGenerationError, match="earned_runs"):
+        PitcherLine(runs=1, earned_runs=2)
