@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 import pytest
 
 from savantsdk.exceptions import PropGenerationError
-from savantsdk.props import EXAMPLE_LEAGUE_RATES, PACategory
+from savantsdk.props import EXAMPLE_LEAGUE_RATES, EntryType, PACategory
+from savantsdk.props._sim_entries import Leg, entry_probability
 from savantsdk.props._sim_live import BatterLine, GameState, PitcherLine, simulate_from
 from savantsdk.props._sim_tables import BaseOutRecords, TransitionTable, fit_transition_table
 from savantsdk.props._simulate import (
@@ -291,3 +293,71 @@ def test_states_that_do_not_fit_the_game_name_the_field(textbook: TransitionTabl
         BatterLine(plate_appearances=1, singles=2)
     with pytest.raises(PropGenerationError, match="earned_runs"):
         PitcherLine(runs=1, earned_runs=2)
+
+
+# --------------------------------------------------------------------------------------------
+# entries
+
+
+@pytest.fixture(scope="module")
+def two_games(textbook: TransitionTable) -> dict[int, SimulationResult]:
+    g1 = _game()
+    g2 = attrs.evolve(g1, game_pk=2, lineups=g1.lineups + 100, starters=np.array([300, 400]))
+    return {r.game.game_pk: r for r in simulate_games([g1, g2], textbook, n=20_000, seed=13)}
+
+
+def test_same_game_legs_are_correlated(two_games: dict[int, SimulationResult]) -> None:
+    legs = [Leg(1, 3, "hits", 0.5), Leg(1, 3, "total_bases", 1.5)]
+    ev = entry_probability(EntryType.power(2), legs, two_games)
+    hits = two_games[1].samples(3, "hits") > 0.5
+    tb = two_games[1].samples(3, "total_bases") > 1.5
+    assert ev.p_all_hit == pytest.approx(float(np.mean(hits & tb)))
+    assert ev.expected_return == pytest.approx(3.0 * ev.p_all_hit)
+    assert ev.independent_p_all_hit == pytest.approx(hits.mean() * tb.mean())
+    assert ev.p_all_hit > 1.3 * ev.independent_p_all_hit  # 2+ total bases need a hit
+    assert ev.independent_expected_return == pytest.approx(3.0 * ev.independent_p_all_hit)
+
+
+def test_other_game_legs_are_independent(two_games: dict[int, SimulationResult]) -> None:
+    legs = [Leg(1, 3, "hits", 0.5), Leg(2, 103, "hits", 0.5)]
+    ev = entry_probability(EntryType.power(2), legs, two_games)
+    se = 2 * np.sqrt(ev.independent_p_all_hit * (1 - ev.independent_p_all_hit) / 20_000)
+    assert abs(ev.p_all_hit - ev.independent_p_all_hit) < 3 * se
+
+
+def test_flex_pays_by_misses(two_games: dict[int, SimulationResult]) -> None:
+    legs = [Leg(1, 3, "hits", 0.5), Leg(1, 4, "runs", 0.5, "under"),
+            Leg(2, 400, "pitcher_strikeouts", 4.5)]  # fmt: skip
+    ev = entry_probability(EntryType.flex(3), legs, two_games)
+    assert ev.miss_pmf[0] == pytest.approx(ev.p_all_hit)
+    assert ev.expected_return == pytest.approx(2.25 * ev.miss_pmf[0] + 1.25 * ev.miss_pmf[1])
+    assert sum(ev.miss_pmf) == pytest.approx(1.0)
+    assert ev.push_probability == 0.0
+    assert ev.ev == pytest.approx(ev.expected_return - 1)
+
+
+def test_a_push_drops_the_leg(two_games: dict[int, SimulationResult]) -> None:
+    legs = [Leg(1, 3, "hits", 1.0), Leg(1, 5, "hits", 0.5), Leg(2, 103, "walks", 0.5)]
+    ev = entry_probability(EntryType.power(3), legs, two_games)
+    r = two_games[1]
+    h3, h5 = r.samples(3, "hits"), r.samples(5, "hits")
+    w = two_games[2].samples(103, "walks") > 0.5
+    push = h3 == 1
+    assert ev.push_probability == pytest.approx(float(push.mean()))
+    want = np.where(push, 3.0 * ((h5 > 0.5) & w), 5.0 * ((h3 > 1) & (h5 > 0.5) & w))
+    assert ev.expected_return == pytest.approx(float(want.mean()))
+
+
+def test_bad_entries_name_the_field(two_games: dict[int, SimulationResult]) -> None:
+    with pytest.raises(PropGenerationError, match="legs"):
+        entry_probability(EntryType.power(3), [Leg(1, 3, "hits", 0.5)] * 3, two_games)
+    with pytest.raises(PropGenerationError, match="legs"):
+        entry_probability(EntryType.power(2), [Leg(1, 3, "hits", 0.5)], two_games)
+    with pytest.raises(PropGenerationError, match="legs: game 7"):
+        entry_probability(
+            EntryType.power(2), [Leg(1, 3, "hits", 0.5), Leg(7, 3, "hits", 0.5)], two_games
+        )
+    with pytest.raises(PropGenerationError, match="side"):
+        Leg(1, 3, "hits", 0.5, "sideways")  # type: ignore[arg-type]
+    with pytest.raises(PropGenerationError, match="line"):
+        Leg(1, 3, "hits", -1.0)
