@@ -23,6 +23,7 @@ from savantsdk.props._live_eval import (
     checkpoints_of_game,
     naive_live,
     pregame_live,
+    so_far,
 )
 from savantsdk.props._slate import slate_from_statcast
 from savantsdk.sources import PlateAppearances, ingest_statcast
@@ -76,17 +77,20 @@ def test_checkpoints_agree_with_the_raw_rows(day_pas: PlateAppearances, shared_d
             assert cp.pitcher == (int(last_away_def), int(last_home_def))
             for starter in (game.away_starter, game.home_starter):
                 faced = [r for r in before if int(r["pitcher"]) == starter]
-                assert cp.batters_faced[starter] == len(faced)
+                assert cp.pitching[starter].batters_faced == len(faced)
+                assert cp.pitching[starter].pitches == sum(int(r["pitch_number"]) for r in faced)
                 ks = sum(r["events"] in _STRIKEOUTS for r in faced)
-                assert cp.count(Stat.PITCHER_STRIKEOUTS, starter) == ks
-                assert cp.count(Stat.HITS_ALLOWED, starter) == sum(
+                assert so_far(cp, Stat.PITCHER_STRIKEOUTS, starter) == ks
+                assert so_far(cp, Stat.HITS_ALLOWED, starter) == sum(
                     r["events"] in _HITS for r in faced
                 )
             tb = Counter[int]()
             for r in before:
                 tb[int(r["batter"])] += _HITS.get(r["events"], 0)
             for b in game.away_lineup[:3]:
-                assert cp.count(Stat.TOTAL_BASES, b) == tb[b]
+                assert so_far(cp, Stat.TOTAL_BASES, b) == tb[b]
+            assert cp.pitchers[0][0] == game.away_starter
+            assert cp.pitchers[1][0] == game.home_starter
             # a relieved starter is out of the game
             for side, starter in ((0, game.away_starter), (1, game.home_starter)):
                 assert (starter in cp.removed) == (cp.pitcher[side] != starter)
@@ -99,7 +103,7 @@ def test_baselines_condition_on_the_count_so_far(day_pas: PlateAppearances) -> N
     game = slate.games[0]
     cp = checkpoints_of_game(day_pas.game(game.game_pk), game, innings=(5,))[0]
     starter = game.away_starter
-    c = cp.count(Stat.PITCHER_STRIKEOUTS, starter)
+    c = so_far(cp, Stat.PITCHER_STRIKEOUTS, starter)
     pmf = np.full(15, 1.0 / 15)
     ctx = LiveContext(DAY, game, None, None, {Stat.PITCHER_STRIKEOUTS: {starter: pmf}})  # type: ignore[arg-type]
     got = pregame_live(cp, ctx, {Stat.PITCHER_STRIKEOUTS: [starter]})[Stat.PITCHER_STRIKEOUTS]

@@ -1,7 +1,8 @@
 """Live (in-game) evaluation on recorded games: checkpoints replayed from Statcast rows.
 
 For every game of every day in ``[start, end]``, the game is cut at the start of innings
-2..7 (:data:`LIVE_CHECKPOINTS`): a :class:`Checkpoint` holds what had happened by then
+2..7 (:data:`LIVE_CHECKPOINTS`): a :class:`~._live_state.LiveSnapshot` (the state a live
+feed gives, here built from the Statcast rows) holds what had happened by then
 (each player's counts so far, each team's next batting slot, who is pitching, who has been
 replaced), built from the PAs of the earlier innings only.  A live model turns a checkpoint
 into final-count pmfs; it is scored against the game's final counts beside two baselines
@@ -30,6 +31,7 @@ from typing import Any, Final
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from .._dates import to_date
 from ..exceptions import PropGenerationError
@@ -39,20 +41,27 @@ from ._arrays import FloatArray
 from ._backtest import BACKTEST_LINES, actual_counts, expected_calibration_error
 from ._distributions import Stat
 from ._engine import EngineResult, HistoryFacts, history_facts, run_engine
+from ._live_state import LiveSnapshot, game_state
 from ._rates import FittedRates, RateModel, get_rate_model
-from ._slate import SlateGame, slate_from_statcast
+from ._sim_inputs import sim_games
+from ._sim_live import BatterLine, PitcherLine, simulate_from
+from ._sim_tables import BaseOutRecords, TransitionTable, fit_transition_table
+from ._simulate import SimGame
+from ._slate import Slate, SlateGame, slate_from_statcast
 
 __all__ = (
     "LIVE_CHECKPOINTS",
     "LIVE_FAMILIES",
-    "Checkpoint",
     "LiveBacktestReport",
     "LiveContext",
     "LiveModel",
+    "SimulatorLive",
     "backtest_live",
     "checkpoints_of_game",
     "naive_live",
     "pregame_live",
+    "runs_by_at_bat",
+    "so_far",
 )
 
 log = logging.getLogger("savantsdk")
@@ -73,41 +82,41 @@ _TB: Final = np.array([1, 2, 3, 4, 0, 0, 0, 0, 0, 0], dtype=np.int64)  # by PAOu
 _SUPPORT: Final = 41  # pmfs over 0..40
 
 
-@attrs.frozen(eq=False)
-class Checkpoint:
-    """A game at the start of ``inning`` (top half, nobody out, bases empty).
-
-    Sides are indexed ``0`` (away, bats in the top) and ``1`` (home).  ``lineup[s]``: who
-    holds each of the nine slots now (a replaced starter's slot shows his replacement);
-    ``next_slot[s]``: the 0-based slot due up; ``team_pa[s]``: the side's PAs so far;
-    ``pitcher[s]``: the pitcher of record of side ``s``'s defence (the last to face a batter),
-    ``None`` before it has fielded; ``batters_faced`` / ``pitches``: per pitcher so far;
-    ``removed``: players out of the game (replaced batters, relieved pitchers);
-    ``so_far[stat][player]``: counts so far (batters for batter stats, pitchers for pitcher
-    stats; absent means 0).
-    """
-
-    game_pk: int
-    inning: int
-    lineup: tuple[tuple[int, ...], tuple[int, ...]]
-    next_slot: tuple[int, int]
-    team_pa: tuple[int, int]
-    pitcher: tuple[int | None, int | None]
-    batters_faced: Mapping[int, int]
-    pitches: Mapping[int, int]
-    removed: frozenset[int]
-    so_far: Mapping[Stat, Mapping[int, int]]
-
-    def count(self, stat: Stat, player: int) -> int:
-        return int(self.so_far.get(stat, {}).get(player, 0))
+def so_far(state: LiveSnapshot, stat: Stat, player: int) -> int:
+    """``player``'s count of ``stat`` in ``state`` (0 if he has no line): the batter families
+    from his batting line, the pitcher families from his pitching line."""
+    if stat in _PITCHER:
+        pl = state.pitching.get(player)
+        if pl is None:
+            return 0
+        return {
+            Stat.PITCHER_STRIKEOUTS: pl.strikeouts,
+            Stat.PITCHER_OUTS: pl.outs,
+            Stat.HITS_ALLOWED: pl.hits,
+        }[stat]
+    bl = state.batting.get(player)
+    if bl is None:
+        return 0
+    hits = bl.singles + bl.doubles + bl.triples + bl.home_runs
+    if stat is Stat.HITS:
+        return hits
+    if stat is Stat.TOTAL_BASES:
+        return bl.singles + 2 * bl.doubles + 3 * bl.triples + 4 * bl.home_runs
+    raise PropGenerationError(f"{stat.value} is not a live family")
 
 
 def checkpoints_of_game(
-    game_pas: PlateAppearances, game: SlateGame, innings: Sequence[int] = LIVE_CHECKPOINTS
-) -> list[Checkpoint]:
+    game_pas: PlateAppearances,
+    game: SlateGame,
+    innings: Sequence[int] = LIVE_CHECKPOINTS,
+    *,
+    runs: Mapping[int, int] | None = None,
+) -> list[LiveSnapshot]:
     """The game's checkpoints at the start of each of ``innings`` it reached (a game that
-    ended earlier, say after five innings of rain, has no later checkpoint)."""
+    ended earlier, say after five innings of rain, has no later checkpoint).  ``runs``: runs
+    scored on each PA by ``at_bat_number`` (gives the score)."""
     order = np.argsort(game_pas.at_bat_number, kind="stable")
+    ab = game_pas.at_bat_number[order]
     inning = game_pas.inning[order]
     top = game_pas.is_top[order]
     batter = game_pas.batter[order]
@@ -119,7 +128,7 @@ def checkpoints_of_game(
     ro_mask = ro.game_pk == game.game_pk
     ro_inning, ro_pitcher, ro_outs = ro.inning[ro_mask], ro.pitcher[ro_mask], ro.outs[ro_mask]
     starters = (tuple(game.away_lineup), tuple(game.home_lineup))
-    out: list[Checkpoint] = []
+    out: list[LiveSnapshot] = []
     last_inning = int(inning.max()) if inning.size else 0
     for k in innings:
         if k < 2 or k > last_inning:
@@ -128,68 +137,110 @@ def checkpoints_of_game(
         lineup = [list(s) + [0] * (9 - len(s)) for s in starters]  # 0: an unknown slot
         team_pa = [0, 0]
         cur: list[int | None] = [None, None]
-        bf: dict[int, int] = {}
-        npitch: dict[int, int] = {}
-        so_far: dict[Stat, dict[int, int]] = {s: {} for s in LIVE_FAMILIES}
+        used: tuple[list[int], list[int]] = ([], [])
+        bat_counts: dict[int, list[int]] = {}
+        pit_counts: dict[int, list[int]] = {}
+        score = [0, 0]
         for i in np.flatnonzero(before).tolist():
             side = 0 if bool(top[i]) else 1  # batting side
             b, p, oc = int(batter[i]), int(pitcher[i]), int(outcome[i])
             lineup[side][team_pa[side] % 9] = b
             team_pa[side] += 1
             cur[1 - side] = p  # the defence of the other side
-            bf[p] = bf.get(p, 0) + 1
-            npitch[p] = npitch.get(p, 0) + int(pitches[i])
-            hit = oc <= PAOutcome.HOME_RUN
-            _add(so_far[Stat.HITS], b, int(hit))
-            _add(so_far[Stat.TOTAL_BASES], b, int(_TB[oc]))
-            _add(so_far[Stat.PITCHER_STRIKEOUTS], p, int(oc == PAOutcome.STRIKEOUT))
-            _add(so_far[Stat.HITS_ALLOWED], p, int(hit))
-            _add(so_far[Stat.PITCHER_OUTS], p, int(outs[i]))
+            if p not in used[1 - side]:
+                used[1 - side].append(p)
+            bat_counts.setdefault(b, [0] * _NCODES)[oc] += 1
+            pc = pit_counts.setdefault(p, [0] * (_NCODES + 2))
+            pc[oc] += 1
+            pc[_PITCHES] += int(pitches[i])
+            pc[_OUTS] += int(outs[i])
+            if runs is not None:
+                score[side] += int(runs.get(int(ab[i]), 0))
         for p, o in zip(
             ro_pitcher[ro_inning < k].tolist(), ro_outs[ro_inning < k].tolist(), strict=True
         ):
-            _add(so_far[Stat.PITCHER_OUTS], int(p), int(o))
+            pit_counts.setdefault(int(p), [0] * (_NCODES + 2))[_OUTS] += int(o)
         now = {x for side in lineup for x in side} | {p for p in cur if p is not None}
         appeared = set(batter[before].tolist()) | set(pitcher[before].tolist())
         removed = frozenset(int(x) for x in (set(starters[0]) | set(starters[1]) | appeared) - now)
         out.append(
-            Checkpoint(
+            LiveSnapshot(
                 game_pk=game.game_pk,
+                status="In Progress",
+                timestamp=None,
                 inning=k,
+                half=0,
+                outs=0,
+                bases=(None, None, None),
+                score=(score[0], score[1]),
                 lineup=(tuple(lineup[0]), tuple(lineup[1])),
                 next_slot=(team_pa[0] % 9, team_pa[1] % 9),
                 team_pa=(team_pa[0], team_pa[1]),
                 pitcher=(cur[0], cur[1]),
-                batters_faced=bf,
-                pitches=npitch,
+                starters=(game.away_starter, game.home_starter),
+                pitchers=(tuple(used[0]), tuple(used[1])),
+                batting={b: _batter_line(c) for b, c in bat_counts.items()},
+                pitching={p: _pitcher_line(c) for p, c in pit_counts.items()},
                 removed=removed,
-                so_far=so_far,
             )
         )
     return out
 
 
-def _add(counts: dict[int, int], player: int, value: int) -> None:
-    counts[player] = counts.get(player, 0) + value
+_NCODES: Final = len(PAOutcome)
+_PITCHES: Final = _NCODES  # extra columns of a pitcher's counts
+_OUTS: Final = _NCODES + 1
+
+
+def _batter_line(c: list[int]) -> BatterLine:
+    """A line from PA outcome counts (runs and RBIs unknown here: 0)."""
+    o = PAOutcome
+    return BatterLine(
+        plate_appearances=sum(c[:_NCODES]),
+        singles=c[o.SINGLE],
+        doubles=c[o.DOUBLE],
+        triples=c[o.TRIPLE],
+        home_runs=c[o.HOME_RUN],
+        walks=c[o.WALK] + c[o.INTENT_WALK],
+        hit_by_pitch=c[o.HIT_BY_PITCH],
+        strikeouts=c[o.STRIKEOUT],
+    )
+
+
+def _pitcher_line(c: list[int]) -> PitcherLine:
+    o = PAOutcome
+    return PitcherLine(
+        batters_faced=sum(c[:_NCODES]),
+        pitches=c[_PITCHES],
+        outs=c[_OUTS],
+        strikeouts=c[o.STRIKEOUT],
+        hits=c[o.SINGLE] + c[o.DOUBLE] + c[o.TRIPLE] + c[o.HOME_RUN],
+        home_runs=c[o.HOME_RUN],
+        walks=c[o.WALK] + c[o.INTENT_WALK],
+        hit_by_pitch=c[o.HIT_BY_PITCH],
+    )
 
 
 @attrs.frozen(eq=False)
 class LiveContext:
     """What a live model may use at a checkpoint besides the checkpoint itself: the day's
-    fitted rates and history facts (PAs before the day only) and the pre-game pmfs
-    (``pregame[stat][player]``, over final counts)."""
+    fitted rates and history facts (PAs before the day only), the pre-game pmfs
+    (``pregame[stat][player]``, over final counts) and the ``game_pk`` of every history game
+    (what a model may fit further tables on)."""
 
     day: dt.date
     game: SlateGame
     fitted: FittedRates
     facts: HistoryFacts
     pregame: Mapping[Stat, Mapping[int, FloatArray]]
+    history_games: frozenset[int] = frozenset()
 
 
 #: A live model: ``(checkpoint, context, players)`` -> ``{stat: {player: pmf of the final
 #: count}}`` for the requested ``players`` of each stat (pmfs over 0..n, summing to 1).
 LiveModel = Callable[
-    [Checkpoint, LiveContext, Mapping[Stat, Sequence[int]]], Mapping[Stat, Mapping[int, FloatArray]]
+    [LiveSnapshot, LiveContext, Mapping[Stat, Sequence[int]]],
+    Mapping[Stat, Mapping[int, FloatArray]],
 ]
 
 
@@ -207,11 +258,11 @@ def _truncated(pmf: FloatArray, c: int) -> FloatArray:
 
 
 def pregame_live(
-    cp: Checkpoint, ctx: LiveContext, players: Mapping[Stat, Sequence[int]]
+    cp: LiveSnapshot, ctx: LiveContext, players: Mapping[Stat, Sequence[int]]
 ) -> dict[Stat, dict[int, FloatArray]]:
     """Baseline: the pre-game pmf, truncated below the count so far and renormalised."""
     return {
-        stat: {p: _truncated(ctx.pregame[stat][p], cp.count(stat, p)) for p in ids}
+        stat: {p: _truncated(ctx.pregame[stat][p], so_far(cp, stat, p)) for p in ids}
         for stat, ids in players.items()
     }
 
@@ -225,7 +276,7 @@ def _poisson(mu: float, size: int) -> FloatArray:
 
 
 def naive_live(
-    cp: Checkpoint, ctx: LiveContext, players: Mapping[Stat, Sequence[int]]
+    cp: LiveSnapshot, ctx: LiveContext, players: Mapping[Stat, Sequence[int]]
 ) -> dict[Stat, dict[int, FloatArray]]:
     """Baseline: ``c + Poisson((c + 1/2) (9 - e) / e)``, ``e`` the innings played."""
     del ctx
@@ -234,7 +285,7 @@ def naive_live(
     for stat, ids in players.items():
         got: dict[int, FloatArray] = {}
         for p in ids:
-            c = cp.count(stat, p)
+            c = so_far(cp, stat, p)
             rest = _poisson((c + 0.5) * (9 - e) / e, _SUPPORT)
             pmf = np.zeros(c + _SUPPORT)
             pmf[c:] = rest
@@ -243,7 +294,71 @@ def naive_live(
     return out
 
 
-def _scored_players(cp: Checkpoint, game: SlateGame) -> dict[Stat, list[int]]:
+class SimulatorLive:
+    """The game simulator as a live model: each checkpoint becomes a
+    :class:`~savantsdk.props.GameState` (:func:`~._live_state.game_state`) and the rest of the
+    game is simulated from it (:func:`~savantsdk.props.simulate_from`, ``n`` simulations).
+
+    ``records``: base-out records of the Statcast days (``read_base_out_files``); each day's
+    transition table is fitted on the records of that day's history games only.  The game's
+    pre-game inputs (``sim_games``) come from the day's fitted rates and history facts.
+    """
+
+    def __init__(self, records: BaseOutRecords, *, n: int = 10_000, seed: int = 0) -> None:
+        if n < 100:
+            raise PropGenerationError(f"n {n!r}: a live model needs at least 100 simulations")
+        self._records = records
+        self._n = n
+        self._rng = np.random.default_rng(seed)
+        self._tables: dict[dt.date, TransitionTable] = {}
+        self._games: dict[int, SimGame] = {}
+
+    def _table(self, ctx: LiveContext) -> TransitionTable:
+        table = self._tables.get(ctx.day)
+        if table is None:
+            keep = np.isin(self._records.game_pk, np.fromiter(ctx.history_games, dtype=np.int64))
+            if not keep.any():
+                raise PropGenerationError(f"no base-out records before {ctx.day} to fit on")
+            table = fit_transition_table(_take(self._records, keep))
+            self._tables = {ctx.day: table}  # one day at a time: walk-forward
+        return table
+
+    def _game(self, ctx: LiveContext) -> SimGame:
+        game = self._games.get(ctx.game.game_pk)
+        if game is None:
+            slate = Slate(date=ctx.day, games=(ctx.game,))
+            game = sim_games(ctx.fitted, ctx.facts, slate)[0]
+            self._games[ctx.game.game_pk] = game
+        return game
+
+    def __call__(
+        self, cp: LiveSnapshot, ctx: LiveContext, players: Mapping[Stat, Sequence[int]]
+    ) -> dict[Stat, dict[int, FloatArray]]:
+        game = self._game(ctx)
+        res = simulate_from(game, game_state(cp, game), self._table(ctx), n=self._n, seed=self._rng)
+        return {
+            stat: {p: res.distribution(p, stat).pmf for p in ids} for stat, ids in players.items()
+        }
+
+
+def _take(records: BaseOutRecords, keep: npt.NDArray[np.bool_]) -> BaseOutRecords:
+    return BaseOutRecords(
+        **{a.name: getattr(records, a.name)[keep] for a in attrs.fields(BaseOutRecords)}
+    )
+
+
+def runs_by_at_bat(records: BaseOutRecords) -> dict[int, dict[int, int]]:
+    """``{game_pk: {at_bat_number: runs scored on the PA}}`` (the checkpoints' score)."""
+    out: dict[int, dict[int, int]] = {}
+    for g, ab, r in zip(
+        records.game_pk.tolist(), records.at_bat_number.tolist(), records.runs.tolist(), strict=True
+    ):
+        if r:
+            out.setdefault(int(g), {})[int(ab)] = int(r)
+    return out
+
+
+def _scored_players(cp: LiveSnapshot, game: SlateGame) -> dict[Stat, list[int]]:
     """Starters still pitching (pitcher stats) and starting batters still in (batter stats)."""
     pitchers = [
         s for side, s in ((0, game.away_starter), (1, game.home_starter)) if cp.pitcher[side] == s
@@ -314,10 +429,12 @@ def backtest_live(
     model_name: str,
     rate_model: str | RateModel = "default",
     innings: Sequence[int] = LIVE_CHECKPOINTS,
+    runs: Mapping[int, Mapping[int, int]] | None = None,
 ) -> LiveBacktestReport:
     """Walk forward over the game days in ``[start, end]``: fit ``rate_model`` on the PAs before
     each day, price the day's games pre-game, cut each game at ``innings`` and score
-    ``live_model`` against the ``pregame`` and ``naive`` baselines (module doc)."""
+    ``live_model`` against the ``pregame`` and ``naive`` baselines (module doc).  ``runs``:
+    :func:`runs_by_at_bat`, for the checkpoints' score (else every score is 0-0)."""
     start, end = to_date(start, "start"), to_date(end, "end")
     if end < start:
         raise PropGenerationError(f"backtest end {end} is before start {start}")
@@ -345,6 +462,7 @@ def backtest_live(
         slate = slate_from_statcast(today, day)
         facts = history_facts(history, day)
         fitted = model.fit(history, day)
+        history_games = frozenset(int(g) for g in np.unique(history.game_pk).tolist())
         pregame = _pregame_pmfs(run_engine(fitted, facts, slate, stats=LIVE_FAMILIES))
         actual = actual_counts(today)
         for game in slate.games:
@@ -354,8 +472,9 @@ def backtest_live(
                 stat: {p: pmf for (g, p), pmf in pregame[stat].items() if g == game.game_pk}
                 for stat in LIVE_FAMILIES
             }
-            ctx = LiveContext(day, game, fitted, facts, per_game)
-            for cp in checkpoints_of_game(game_pas, game, innings):
+            ctx = LiveContext(day, game, fitted, facts, per_game, history_games)
+            game_runs = runs.get(game.game_pk, {}) if runs is not None else None
+            for cp in checkpoints_of_game(game_pas, game, innings, runs=game_runs):
                 players = {
                     stat: [p for p in ids if p in per_game[stat]]
                     for stat, ids in _scored_players(cp, game).items()
@@ -369,7 +488,7 @@ def backtest_live(
                                 acc[cp.inning][stat][name],
                                 pmfs[stat][p],
                                 x,
-                                cp.count(stat, p),
+                                so_far(cp, stat, p),
                                 stat,
                             )
         log.debug("live backtest %s: %d games", day, len(slate))

@@ -26,13 +26,14 @@ import attrs
 from ..exceptions import PropGenerationError
 from ..sources import GameFeed
 from ..sources._statsapi_models import BoxscoreTeam, StatLine
+from ._sim_live import BatterLine, GameState, PitcherLine
+from ._simulate import SimGame
 from ._slate import SlateGame
 
 __all__ = (
     "ENDED_STATES",
-    "BatterLine",
     "LiveSnapshot",
-    "PitcherLine",
+    "game_state",
     "slate_game_from_feed",
     "snapshot_from_feed",
 )
@@ -41,42 +42,6 @@ __all__ = (
 ENDED_STATES: Final = frozenset(
     {"Final", "Game Over", "Completed Early", "Suspended", "Postponed", "Cancelled"}
 )
-
-
-@attrs.frozen
-class BatterLine:
-    """A batter's game so far (the boxscore's ``stats.batting``)."""
-
-    pa: int = 0
-    hits: int = 0
-    doubles: int = 0
-    triples: int = 0
-    home_runs: int = 0
-    total_bases: int = 0
-    runs: int = 0
-    rbi: int = 0
-    walks: int = 0
-    hit_by_pitch: int = 0
-    strikeouts: int = 0
-
-    @property
-    def singles(self) -> int:
-        return self.hits - self.doubles - self.triples - self.home_runs
-
-
-@attrs.frozen
-class PitcherLine:
-    """A pitcher's game so far (the boxscore's ``stats.pitching``)."""
-
-    batters_faced: int = 0
-    pitches: int = 0
-    outs: int = 0
-    strikeouts: int = 0
-    hits: int = 0
-    walks: int = 0
-    hit_batsmen: int = 0
-    runs: int = 0
-    earned_runs: int = 0
 
 
 @attrs.frozen(eq=False)
@@ -88,7 +53,8 @@ class LiveSnapshot:
     ``next_slot[s]``: 0-based slot due up next for side ``s`` (for the side at bat: the batter
     at the plate); ``team_pa[s]``: completed PAs.  ``pitcher[s]``: who pitches for side ``s``
     (its current or last pitcher; ``None`` before it has taken the field).  ``starters[s]``:
-    side ``s``'s starting pitcher.  ``removed``: players out of the game.  ``status``: the
+    side ``s``'s starting pitcher and ``pitchers[s]`` every pitcher it has used, in order of
+    appearance.  ``removed``: players out of the game.  ``status``: the
     feed's ``detailedState``; ``timestamp``: its ``metaData.timeStamp`` as a time.
     """
 
@@ -105,6 +71,7 @@ class LiveSnapshot:
     team_pa: tuple[int, int]
     pitcher: tuple[int | None, int | None]
     starters: tuple[int | None, int | None]
+    pitchers: tuple[tuple[int, ...], tuple[int, ...]]
     batting: Mapping[int, BatterLine]
     pitching: Mapping[int, PitcherLine]
     removed: frozenset[int]
@@ -122,34 +89,47 @@ def _n(value: int | None) -> int:
     return int(value) if value is not None else 0
 
 
-def _batter_line(s: StatLine) -> BatterLine:
-    return BatterLine(
-        pa=_n(s.plate_appearances),
-        hits=_n(s.hits),
-        doubles=_n(s.doubles),
-        triples=_n(s.triples),
-        home_runs=_n(s.home_runs),
-        total_bases=_n(s.total_bases),
-        runs=_n(s.runs),
-        rbi=_n(s.rbi),
-        walks=_n(s.base_on_balls),
-        hit_by_pitch=_n(s.hit_by_pitch),
-        strikeouts=_n(s.strike_outs),
-    )
+def _batter_line(s: StatLine, pid: int) -> BatterLine:
+    hits, doubles, triples, hrs = _n(s.hits), _n(s.doubles), _n(s.triples), _n(s.home_runs)
+    walks, hbp = _n(s.base_on_balls), _n(s.hit_by_pitch)
+    pa = s.plate_appearances
+    if pa is None:  # not sent: at-bats plus the PAs that are not at-bats
+        pa = _n(s.at_bats) + walks + hbp + _n(s.sac_flies) + _n(s.sac_bunts)
+    try:
+        return BatterLine(
+            plate_appearances=int(pa),
+            singles=hits - doubles - triples - hrs,
+            doubles=doubles,
+            triples=triples,
+            home_runs=hrs,
+            walks=walks,
+            hit_by_pitch=hbp,
+            strikeouts=_n(s.strike_outs),
+            runs=_n(s.runs),
+            rbis=_n(s.rbi),
+        )
+    except PropGenerationError as exc:
+        raise PropGenerationError(f"batting line of player {pid}: {exc}") from exc
 
 
-def _pitcher_line(s: StatLine) -> PitcherLine:
-    return PitcherLine(
-        batters_faced=_n(s.batters_faced),
-        pitches=_n(s.number_of_pitches if s.number_of_pitches is not None else s.pitches_thrown),
-        outs=_n(s.outs),
-        strikeouts=_n(s.strike_outs),
-        hits=_n(s.hits),
-        walks=_n(s.base_on_balls),
-        hit_batsmen=_n(s.hit_batsmen),
-        runs=_n(s.runs),
-        earned_runs=_n(s.earned_runs),
-    )
+def _pitcher_line(s: StatLine, pid: int) -> PitcherLine:
+    try:
+        return PitcherLine(
+            batters_faced=_n(s.batters_faced),
+            pitches=_n(
+                s.number_of_pitches if s.number_of_pitches is not None else s.pitches_thrown
+            ),
+            outs=_n(s.outs),
+            strikeouts=_n(s.strike_outs),
+            hits=_n(s.hits),
+            home_runs=_n(s.home_runs),
+            walks=_n(s.base_on_balls),
+            hit_by_pitch=_n(s.hit_batsmen),
+            runs=_n(s.runs),
+            earned_runs=_n(s.earned_runs),
+        )
+    except PropGenerationError as exc:
+        raise PropGenerationError(f"pitching line of player {pid}: {exc}") from exc
 
 
 def _lineup(team: BoxscoreTeam, game_pk: int, side: str) -> tuple[int, ...]:
@@ -196,9 +176,9 @@ def snapshot_from_feed(feed: GameFeed) -> LiveSnapshot:
     for team in teams:
         for player in team.players.values():
             if player.id in team.batters:
-                batting[player.id] = _batter_line(player.stats.batting)
+                batting[player.id] = _batter_line(player.stats.batting, player.id)
             if player.id in team.pitchers:
-                pitching[player.id] = _pitcher_line(player.stats.pitching)
+                pitching[player.id] = _pitcher_line(player.stats.pitching, player.id)
         appeared.update(int(p) for p in (*team.batters, *team.pitchers))
     pitcher: list[int | None] = [
         int(t.pitchers[-1]) if t.pitchers else None for t in teams
@@ -261,6 +241,10 @@ def snapshot_from_feed(feed: GameFeed) -> LiveSnapshot:
         team_pa=(team_pa[0], team_pa[1]),
         pitcher=(pitcher[0], pitcher[1]),
         starters=starters,
+        pitchers=(
+            tuple(int(p) for p in teams[0].pitchers),
+            tuple(int(p) for p in teams[1].pitchers),
+        ),
         batting=batting,
         pitching=pitching,
         removed=removed,
@@ -313,4 +297,45 @@ def slate_game_from_feed(feed: GameFeed) -> SlateGame:
         away_starter_throws=throws(starters[0]),
         start_time=data.date_time.date_time,
         game_number=data.game.game_number,
+    )
+
+
+def _sum_lines(lines: list[PitcherLine]) -> PitcherLine:
+    if not lines:
+        return PitcherLine()
+    names = [a.name for a in attrs.fields(PitcherLine) if a.name != "lead_at_exit"]
+    return PitcherLine(**{n: sum(getattr(ln, n) for ln in lines) for n in names})
+
+
+def game_state(snapshot: LiveSnapshot, game: SimGame) -> GameState:
+    """The simulator's :class:`~savantsdk.props.GameState` of ``snapshot`` for ``game`` (the
+    pre-game inputs of the same game): the starter facing each side and that side's relievers
+    together, the starting batters' lines so far, and who has left."""
+    if snapshot.game_pk != game.game_pk:
+        raise PropGenerationError(
+            f"the snapshot is of game {snapshot.game_pk}, the simulation inputs of {game.game_pk}"
+        )
+    starter_lines: list[PitcherLine] = []
+    bullpen_lines: list[PitcherLine] = []
+    for t in range(2):  # side t bats against team 1 - t
+        starter = int(game.starters[t])
+        used = snapshot.pitchers[1 - t]
+        starter_lines.append(snapshot.pitching.get(starter, PitcherLine()))
+        bullpen_lines.append(
+            _sum_lines(
+                [snapshot.pitching[p] for p in used if p != starter and p in snapshot.pitching]
+            )
+        )
+    starting = {int(p) for p in game.lineups.ravel().tolist() if p > 0}
+    return GameState(
+        inning=snapshot.inning,
+        half="top" if snapshot.half == 0 else "bottom",
+        outs=snapshot.outs,
+        bases=snapshot.bases,
+        score=snapshot.score,
+        team_pa=snapshot.team_pa,
+        starter_lines=(starter_lines[0], starter_lines[1]),
+        bullpen_lines=(bullpen_lines[0], bullpen_lines[1]),
+        batting={p: ln for p, ln in snapshot.batting.items() if p in starting},
+        removed=snapshot.removed,  # type: ignore[arg-type]  # frozenset converter (attrs)
     )
