@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TypeVar, overload
 
 from savantsdk.executor import Lane
+from savantsdk.props._live import DEFAULT_STALE_AFTER_S
 from savantsdk.sources._markets_models import (
     MLB_LEAGUE_ID,
     MLB_PLAYER_PROP_MARKETS,
@@ -46,7 +47,9 @@ if TYPE_CHECKING:
     from savantsdk.props import PropsClient
     from savantsdk.props._distributions import Stat
     from savantsdk.props._generate import PropSet
+    from savantsdk.props._live import LivePropsUpdate
     from savantsdk.props._markets import MarketLine
+    from savantsdk.props._online import PropsContext
     from savantsdk.props._online_slate import OnlineReport
     from savantsdk.props._rates import RateModel
     from savantsdk.props._slate import Slate
@@ -1186,6 +1189,48 @@ class SyncPropsClient(SyncNamespace["PropsClient"]):
     @property
     def last_report(self) -> OnlineReport | None:
         return self._async_ns.last_report
+
+    @property
+    def history_days(self) -> int:
+        """Days of Statcast history the rate model is fitted on by default."""
+        return self._async_ns.history_days
+
+    @property
+    def context(self) -> PropsContext:
+        """The source clients this pipeline reads."""
+        return self._async_ns.context
+
+    def live(
+        self,
+        game_pk: int,
+        *,
+        interval_s: float = 10.0,
+        n: int = 10000,
+        seed: int | None = None,
+        stale_after_s: float = DEFAULT_STALE_AFTER_S,
+        lines: bool | Sequence[MarketLine] = True,
+        model: str | RateModel = "default",
+        history_days: int | None = None,
+    ) -> Iterator[LivePropsUpdate]:
+        """``async for update in client.props.live(pk)``: live props of one game, re-priced
+        on every feed change from a rest-of-game simulation (:mod:`savantsdk.props._live`):
+        ``n`` simulations per update, feed polled every ``interval_s``, ``stale=True`` after
+        ``stale_after_s`` without a change; ends after a Final, suspended or postponed game's
+        last update (its ``reason``).  An async generator function, so the blocking
+        ``Client`` turns it into an iterator.
+        """
+        return self._portal.iterate(
+            self._async_ns.live(
+                game_pk,
+                interval_s=interval_s,
+                n=n,
+                seed=seed,
+                stale_after_s=stale_after_s,
+                lines=lines,
+                model=model,
+                history_days=history_days,
+            )
+        )
 
     def history(
         self,

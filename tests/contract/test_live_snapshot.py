@@ -67,6 +67,7 @@ def test_a_final_feed_is_ended(data_file: DataFile, rel: str) -> None:
     snap = snapshot_from_feed(parse_game_feed(data_file(rel).read_bytes()))
     assert snap.ended
     assert snap.status == "Final"
+    assert snap.inning == 9  # an ended game stays where it ended (no next half)
 
 
 def _mutated(data_file: DataFile, edit: Callable[[dict[str, Any]], None]) -> bytes:

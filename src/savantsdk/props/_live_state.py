@@ -204,7 +204,8 @@ def snapshot_from_feed(feed: GameFeed) -> LiveSnapshot:
                 f"game {pk}: linescore currentInning {inning} is past the innings it lists",
             )
         state = (ls.inning_state or "").lower()
-        if state in ("middle", "end") or outs == 3:  # between halves: the next one
+        if status not in ENDED_STATES and (state in ("middle", "end") or outs == 3):
+            # between halves: the next one
             inning, half = (inning, 1) if half == 0 else (inning + 1, 0)
             outs = 0
         else:

@@ -32,7 +32,15 @@ import datetime as dt
 import logging
 import math
 import warnings
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
@@ -52,6 +60,7 @@ from ..sources import PlateAppearances, ingest_statcast
 from ..sources._partial import check_errors, describe_error
 from ._distributions import Stat
 from ._generate import generate_from_statcast
+from ._live import DEFAULT_STALE_AFTER_S, LivePropsUpdate, live_props
 from ._markets import ODDS_API_MARKETS, MarketLine, odds_api_line, pair_over_under
 from ._online_slate import (
     OnlineReport,
@@ -197,6 +206,52 @@ class PropsClient:
 
     def __repr__(self) -> str:
         return f"<PropsClient history_days={self._history_days}>"
+
+    @property
+    def history_days(self) -> int:
+        """Days of Statcast history the rate model is fitted on by default."""
+        return self._history_days
+
+    @property
+    def context(self) -> PropsContext:
+        """The source clients this pipeline reads."""
+        return self._client
+
+    async def live(
+        self,
+        game_pk: int,
+        *,
+        interval_s: float = 10.0,
+        n: int = 10_000,
+        seed: int | None = None,
+        stale_after_s: float = DEFAULT_STALE_AFTER_S,
+        lines: bool | Sequence[MarketLine] = True,
+        model: str | RateModel = "default",
+        history_days: int | None = None,
+    ) -> AsyncIterator[LivePropsUpdate]:
+        """``async for update in client.props.live(pk)``: live props of one game, re-priced
+        on every feed change from a rest-of-game simulation (:mod:`savantsdk.props._live`):
+        ``n`` simulations per update, feed polled every ``interval_s``, ``stale=True`` after
+        ``stale_after_s`` without a change; ends after a Final, suspended or postponed game's
+        last update (its ``reason``).  An async generator function, so the blocking
+        ``Client`` turns it into an iterator."""
+        updates = live_props(
+            self,
+            game_pk,
+            interval_s=interval_s,
+            n=n,
+            seed=seed,
+            stale_after_s=stale_after_s,
+            lines=lines,
+            model=model,
+            history_days=history_days,
+        )
+        try:
+            async for update in updates:
+                yield update
+        finally:
+            await updates.aclose()
+
 
     async def history(
         self,
