@@ -252,7 +252,6 @@ class PropsClient:
         finally:
             await updates.aclose()
 
-
     async def history(
         self,
         date: DateLike,
