@@ -381,10 +381,27 @@ def _run_backtest(args: argparse.Namespace) -> int:
 def _add_demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=2024, help="simulated league seed (default 2024)")
     p.add_argument(
-        "--history-days", type=int, default=45, help="days of Statcast history (default 45)"
+        "--history-days",
+        type=int,
+        default=None,
+        help="days of Statcast history (default 45; 14 with --live)",
     )
     p.add_argument(
         "--latency-ms", type=float, default=40.0, help="upstream latency per request (default 40)"
+    )
+    p.add_argument(
+        "--live",
+        action="store_true",
+        help="follow one game in progress and show its lines re-priced on every feed update",
+    )
+    p.add_argument(
+        "--updates", type=int, default=8, help="with --live: updates to show (default 8)"
+    )
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=240.0,
+        help="with --live: simulated seconds per real second (default 240)",
     )
     p.add_argument("--cycles", type=int, default=2, help="prop cycles to run (default 2)")
     p.add_argument("--top", type=int, default=15, help="rows in the edge table (default 15)")
@@ -413,10 +430,22 @@ def _add_demo(p: argparse.ArgumentParser) -> None:
 def _run_demo(args: argparse.Namespace) -> int:
     from ._demo import DemoOptions, format_demo, run_demo
 
+    if args.live:
+        from ._demo_live import format_live_demo, run_live_demo
+
+        live = run_live_demo(
+            seed=args.seed,
+            history_days=args.history_days or 14,
+            updates=args.updates,
+            speed=args.speed,
+        )
+        out = orjson.dumps(live).decode() if args.json else format_live_demo(live)
+        print(out)
+        return 0
     result = run_demo(
         DemoOptions(
             seed=args.seed,
-            history_days=args.history_days,
+            history_days=args.history_days or 45,
             latency_s=args.latency_ms / 1000.0,
             cycles=args.cycles,
             redis_url=args.redis_url,

@@ -116,3 +116,18 @@ def test_the_blocking_client_iterates_live_props() -> None:
                 assert update.game_pk == LIVE_GAME.game_pk
                 assert len(update.props) > 0
                 break
+
+
+def test_demo_live_shows_one_game_moving(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from savantsdk._cli import main
+
+    assert main(["demo", "--live", "--updates", "3", "--history-days", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["updates"]) == 3
+    states = [(u["inning"], u["half"], u["outs"]) for u in out["updates"]]
+    assert len(set(states)) > 1  # the game moved between updates
+    assert out["watched"]
+    assert all(len(w["p_over"]) == 3 for w in out["watched"])
+    assert out["latency_ms_p50"] > 0

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 import anyio
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
 from ..ids import canonical_team
@@ -136,18 +137,44 @@ def _so_far(snap: LiveSnapshot, stat: Stat, player: int) -> int:
     }[stat]
 
 
-def _live_block(block: PlayerBlock, res: SimulationResult, stats: Sequence[Stat]) -> PlayerBlock:
-    """``block`` with its pmfs replaced by the simulation's final-count distributions."""
+def _live_block(
+    block: PlayerBlock,
+    res: SimulationResult,
+    stats: Sequence[Stat],
+    wanted: set[tuple[int | None, Stat]],
+) -> PlayerBlock:
+    """``block`` with its pmfs replaced by the simulation's final-count distributions: with
+    market lines (``wanted``), only the players and families that have one."""
+    if wanted:
+        stats = [st for st in stats if any(w[1] is st for w in wanted)]
+        rows = [
+            i for i, p in enumerate(block.player.tolist()) if any((p, st) in wanted for st in stats)
+        ]
+        block = _rows(block, np.asarray(rows, dtype=np.int64))
     pmfs: dict[Stat, Any] = {}
     ids = block.player.tolist()
     for stat in stats:
-        rows = [res.distribution(int(p), stat).pmf for p in ids]
-        width = max((r.size for r in rows), default=1)
-        out = np.zeros((len(rows), width))
-        for i, r in enumerate(rows):
-            out[i, : r.size] = r
+        dists = [res.distribution(int(p), stat).pmf for p in ids]
+        width = max((d.size for d in dists), default=1)
+        out = np.zeros((len(dists), width))
+        for i, d in enumerate(dists):
+            out[i, : d.size] = d
         pmfs[stat] = out
     return attrs.evolve(block, pmfs=pmfs)
+
+
+def _rows(block: PlayerBlock, idx: npt.NDArray[np.int64]) -> PlayerBlock:
+    return attrs.evolve(
+        block,
+        game_pk=block.game_pk[idx],
+        player=block.player[idx],
+        team=block.team[idx],
+        opponent=block.opponent[idx],
+        slot=block.slot[idx],
+        league_only=block.league_only[idx],
+        pmfs={},
+        expected_pa=block.expected_pa[idx],
+    )
 
 
 def _price(
@@ -155,10 +182,11 @@ def _price(
 ) -> tuple[PropSet, int]:
     state = game_state(snap, prep.sim)
     res = simulate_from(prep.sim, state, prep.table, n=n, seed=rng)
+    wanted = {(ml.player_id, ml.stat) for ml in prep.lines}
     result = attrs.evolve(
         prep.result,
-        batters=_live_block(prep.result.batters, res, BATTER_STATS),
-        pitchers=_live_block(prep.result.pitchers, res, PITCHER_STATS),
+        batters=_live_block(prep.result.batters, res, BATTER_STATS, wanted),
+        pitchers=_live_block(prep.result.pitchers, res, PITCHER_STATS, wanted),
     )
     props = generate(
         result,
@@ -228,7 +256,30 @@ async def _prepare(
     sim, table, pre = await anyio.to_thread.run_sync(build)
     last = history.game_date.max() if len(history) else None
     through = None if last is None else dt.date.fromisoformat(str(last.astype("datetime64[D]")))
-    return _Prepared(day, game, sim, table, pre, _game_lines(market, game), names, through)
+    game_lines = await anyio.to_thread.run_sync(_resolve_lines, pre, slate, market, names)
+    return _Prepared(day, game, sim, table, pre, game_lines, names, through)
+
+
+def _resolve_lines(
+    pre: EngineResult, slate: Slate, market: Sequence[MarketLine], names: Mapping[int, str]
+) -> tuple[MarketLine, ...]:
+    """The day's market lines of this game, each with its player's id: matched by name once,
+    with the pre-game props (every update then prices them without matching names again)."""
+    if not market:
+        return ()
+    candidates = _game_lines(market, slate.games[0])
+    props = generate(pre, slate, lines=candidates, player_names=names, include_model_lines=False)
+    owner: dict[object, int] = {}
+    for p in props.props:
+        for ln in p.lines:
+            for m in ln.markets:
+                owner[(m.source, m.line_id, p.stat, m.line)] = p.player_id
+    out = []
+    for ml in candidates:
+        pid = owner.get((ml.source, ml.line_id, ml.stat, ml.line))
+        if pid is not None:
+            out.append(ml if ml.player_id == pid else attrs.evolve(ml, player_id=pid))
+    return tuple(out)
 
 
 async def _base_out_records(
