@@ -341,13 +341,55 @@ def _add_backtest(p: argparse.ArgumentParser) -> None:
         help="rate model (repeatable: --model default --model naive); default: default",
     )
     _add_prior(p)
+    p.add_argument(
+        "--live",
+        action="store_true",
+        help="in-game evaluation: replay each game and score the simulator's rest-of-game "
+        "distributions at the start of innings 2-7 against the pre-game and naive baselines",
+    )
+    p.add_argument(
+        "--sims", type=int, default=10_000, help="with --live: simulations per checkpoint"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _run_backtest_live(args: argparse.Namespace, pas: Any) -> int:
+    from .props._live_eval import SimulatorLive, backtest_live, runs_by_at_bat
+    from .props._sim_tables import read_base_out_files
+
+    records = read_base_out_files(args.statcast)
+    model = _models(args, args.model or ["default"])[0]
+    report = backtest_live(
+        pas,
+        args.start,
+        args.end,
+        live_model=SimulatorLive(records, n=args.sims),
+        model_name="simulator",
+        rate_model=model,
+        runs=runs_by_at_bat(records),
+    )
+    out = report.to_json()
+    if args.json:
+        sys.stdout.write(orjson.dumps(out).decode() + "\n")
+        return 0
+    print(f"days {report.days}  games {report.games}  wall {report.wall_s:.1f} s")
+    print(f"{'checkpoint':<11}{'family':<20}{'n':>6}{'sim':>8}{'pregame':>9}{'naive':>8}  ece")
+    for cp, fams in out["checkpoints"].items():
+        for fam, v in fams.items():
+            eces = " ".join(f"{ln}:{m['ece']:.3f}" for ln, m in v["lines"].items())
+            print(
+                f"{cp:<11}{fam:<20}{v['n']:>6}{v['log_loss'] or 0:>8.3f}"
+                f"{v['log_loss_pregame'] or 0:>9.3f}{v['log_loss_naive'] or 0:>8.3f}  {eces}"
+            )
+    return 0
 
 
 def _run_backtest(args: argparse.Namespace) -> int:
     from .props._backtest import backtest
 
     pas = _load_statcast(args.statcast, skip_bad_files=args.skip_bad_files)
+    if args.live:
+        return _run_backtest_live(args, pas)
     models = _models(args, args.model or ["default"])
     report = backtest(pas, args.start, args.end, models=models)
     out = report.to_json()

@@ -137,3 +137,29 @@ def test_live_backtest_shape_on_real_days(shared_data: Path) -> None:
     assert k7 < k2
     with pytest.raises(PropGenerationError, match=r"innings must be in 2\.\.9"):
         backtest_live(pas, DAY, DAY, live_model=pregame_live, model_name="x", innings=(1,))
+
+
+def test_the_simulator_scores_at_every_checkpoint(shared_data: Path) -> None:
+    from savantsdk.props._live_eval import SimulatorLive, runs_by_at_bat
+    from savantsdk.props._sim_tables import read_base_out_files
+
+    days = [DAY - dt.timedelta(days=k) for k in range(6, -1, -1)]
+    paths = [_path(shared_data, d) for d in days]
+    pas = PlateAppearances.concat([ingest_statcast(p) for p in paths])
+    records = read_base_out_files(paths)
+    runs = runs_by_at_bat(records)
+    report = backtest_live(
+        pas, DAY, DAY, live_model=SimulatorLive(records, n=500, seed=1), model_name="sim", runs=runs
+    ).to_json()
+    for k in (5, 6, 7):
+        hits = report["checkpoints"][f"inning_{k}"]["hits"]
+        # what is left of a batter's game is fewer PAs than the pre-game pmf assumes
+        assert hits["log_loss"] < hits["log_loss_pregame"]
+        assert hits["log_loss"] < hits["log_loss_naive"]
+    # the checkpoints' score is the runs of the PAs before the checkpoint
+    game = slate_from_statcast(pas, DAY).games[0]
+    game_pas = pas.on(DAY).game(game.game_pk)
+    cp = checkpoints_of_game(game_pas, game, (7,), runs=runs[game.game_pk])[0]
+    first_of_7th = int(game_pas.at_bat_number[game_pas.inning >= 7].min())
+    assert sum(cp.score) == sum(v for ab, v in runs[game.game_pk].items() if ab < first_of_7th)
+    assert sum(cp.score) > 0

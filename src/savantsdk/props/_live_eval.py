@@ -75,6 +75,8 @@ LIVE_FAMILIES: Final = (
     Stat.HITS,
     Stat.TOTAL_BASES,
 )
+#: Share of the pre-game-conditioned pmf mixed into the simulator's empirical pmf (tails).
+DEFAULT_TAIL_WEIGHT: Final = 0.01
 #: Checkpoints: the start of these innings (top half, nobody out, bases empty).
 LIVE_CHECKPOINTS: Final = (2, 3, 4, 5, 6, 7)
 _PITCHER: Final = frozenset({Stat.PITCHER_STRIKEOUTS, Stat.PITCHER_OUTS, Stat.HITS_ALLOWED})
@@ -302,9 +304,22 @@ class SimulatorLive:
     ``records``: base-out records of the Statcast days (``read_base_out_files``); each day's
     transition table is fitted on the records of that day's history games only.  The game's
     pre-game inputs (``sim_games``) come from the day's fitted rates and history facts.
+    The empirical pmf of the ``n`` simulations is mixed with ``tail_weight`` of the
+    ``pregame`` baseline's pmf, so a final count no simulation reached (a 9-total-base game
+    in 10,000 draws) keeps a probability of the right order instead of the floor's 1e-12.
     """
 
-    def __init__(self, records: BaseOutRecords, *, n: int = 10_000, seed: int = 0) -> None:
+    def __init__(
+        self,
+        records: BaseOutRecords,
+        *,
+        n: int = 10_000,
+        seed: int = 0,
+        tail_weight: float = DEFAULT_TAIL_WEIGHT,
+    ) -> None:
+        if not 0.0 <= tail_weight < 1.0:
+            raise PropGenerationError(f"tail_weight {tail_weight!r} must be in [0, 1)")
+        self._tail_weight = tail_weight
         if n < 100:
             raise PropGenerationError(f"n {n!r}: a live model needs at least 100 simulations")
         self._records = records
@@ -336,9 +351,20 @@ class SimulatorLive:
     ) -> dict[Stat, dict[int, FloatArray]]:
         game = self._game(ctx)
         res = simulate_from(game, game_state(cp, game), self._table(ctx), n=self._n, seed=self._rng)
-        return {
-            stat: {p: res.distribution(p, stat).pmf for p in ids} for stat, ids in players.items()
-        }
+        out: dict[Stat, dict[int, FloatArray]] = {}
+        w = self._tail_weight
+        for stat, ids in players.items():
+            got: dict[int, FloatArray] = {}
+            for p in ids:
+                sim = res.distribution(p, stat).pmf
+                prior = _truncated(ctx.pregame[stat][p], so_far(cp, stat, p))
+                size = max(sim.size, prior.size)
+                mixed = np.zeros(size)
+                mixed[: sim.size] += (1.0 - w) * sim
+                mixed[: prior.size] += w * prior
+                got[p] = mixed
+            out[stat] = got
+        return out
 
 
 def _take(records: BaseOutRecords, keep: npt.NDArray[np.bool_]) -> BaseOutRecords:
