@@ -24,15 +24,29 @@ ever fails because of the disk.
 Budget: ``max_bytes`` counts stored keys and values (a running total kept by triggers in the
 same transactions).  A write that pushes it over evicts expired entries, then the least
 recently read ones, down to 90% of the budget, in one SQL statement.  Reads record their
-access times in memory and write them with the next write transaction (or every 512 reads),
-so a hit costs no write: "LRU-ish".
+access times in memory and write them with the next write transaction (or once 4,096
+distinct keys were read, or 60 s after the last such write), so a hit costs no write:
+"LRU-ish".
 
-Threads: SQLite calls block, so they never run on the event loop.  Under asyncio each call
-is queued to ONE dedicated thread per cache that owns the connection and answers through
-``call_soon_threadsafe``; calls queued meanwhile run as a batch per wake-up.  For a small get
-this hand-over is cheaper than ``loop.run_in_executor`` and ``anyio.to_thread.run_sync``
-(``benchmarks/cache.py --details``: ``disk_hop_us``).  Other anyio backends use
-``anyio.to_thread.run_sync``.
+Threads: writes, batches and anything that may wait never run on the event loop.  Under
+asyncio each such call is queued to ONE dedicated thread per cache that owns the write
+connection and answers through ``call_soon_threadsafe``; calls queued meanwhile run as a
+batch per wake-up.  For a small get this hand-over is cheaper than ``loop.run_in_executor``
+and ``anyio.to_thread.run_sync`` (``benchmarks/cache.py --details``: ``disk_hop_us``).  Other
+anyio backends use ``anyio.to_thread.run_sync``.
+
+Reads on the loop: a one-key get is first tried on the calling thread through a second,
+read-only connection with ``busy_timeout`` 0, and answered there only when it is a miss or a
+fresh hit of at most ``INLINE_MAX_BYTES`` (32 KiB) whose checksum holds.  The bound on loop
+blocking is one indexed ``SELECT`` by primary key that never waits for a lock (SQLITE_BUSY or
+"locked" raises at once) and reads at most the B-tree path plus 32 KiB of value pages (the
+length of a bigger value comes from its record header, its overflow pages are not read), then
+a CRC-32 of at most 32 KiB: 5-15 us when the pages are in SQLite's or the OS's page cache; a
+cold read of those few pages from the device is the only slower case.  Everything else goes
+to the worker, unchanged: a value over 32 KiB, an expired or corrupt entry (deleted or
+quarantined there), any SQLite error (busy, locked, malformed, closed), several keys.  No
+value is kept in process: each read is its own SQLite read transaction, so another process's
+write, overwrite or delete is seen by the next get (WAL readers see the latest commit).
 """
 
 from __future__ import annotations
@@ -41,12 +55,13 @@ import contextlib
 import logging
 import os
 import sqlite3
+import threading
 import time
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 
@@ -55,6 +70,7 @@ from ..exceptions import CacheDegradedWarning, ConfigurationError
 from ..typing import Clock
 from ._disk_support import (
     EVICT,
+    GET_INLINE,
     GET_ONE,
     SCHEMA,
     UPSERT,
@@ -88,11 +104,19 @@ CACHE_DIR_ENV: Final = "SAVANTSDK_CACHE_DIR"
 SCHEMA_VERSION: Final = 1
 DEFAULT_DISK_MAX_BYTES: Final = 2 * 1024**3
 _EVICT_TO: Final = 0.9
-_TOUCH_FLUSH: Final = 512
+_TOUCH_FLUSH: Final = 4096  # distinct keys read since the last write ...
+_TOUCH_FLUSH_S: Final = 60.0  # ... or seconds: then their access times are written
 _COUNTER_FLUSH_S: Final = 30.0
 _REAP_EVERY: Final = 1000
 _BATCH: Final = 500  # keys per IN (...) list
 _FALLBACK_MAX_BYTES: Final = 256 * 1024**2
+
+
+class _OffLoop:
+    """``_get_inline``'s answer "the worker answers this get"."""
+
+
+_OFF_LOOP: Final = _OffLoop()
 
 
 def default_cache_dir() -> Path:
@@ -168,6 +192,12 @@ class DiskCache(BackendContext):
         self._worker = Worker(f"savantsdk-{name}-cache")
         self._conn: sqlite3.Connection | None = None
         self._conn_pid = 0
+        # the loop's read connection (small hits, module doc "Reads"); opened by the worker
+        self._reader: sqlite3.Cursor | None = None
+        self._reader_pid = 0
+        self._reader_lock = threading.Lock()
+        # guards _touched, _counts and the hit/miss metrics (loop thread and worker)
+        self._stats_lock = threading.Lock()
         self._fallback: MemoryCache | None = None
         self._degraded: str | None = None
         self._warned = False
@@ -178,6 +208,8 @@ class DiskCache(BackendContext):
         self._counts: dict[str, list[int]] = {}  # class -> [hits, misses] not yet persisted
         self._counts_flushed_at = time.monotonic()
         self._writes = 0
+        self._flush_queued = False
+        self._touched_flushed_at = time.monotonic()
 
     def __repr__(self) -> str:
         state = f", degraded={self._degraded!r}" if self._degraded else ""
@@ -223,7 +255,34 @@ class DiskCache(BackendContext):
         self._conn = conn
         self._conn_pid = os.getpid()
         self._refresh_totals(conn)
+        self._open_reader()
         return conn
+
+    def _open_reader(self) -> None:
+        """The read connection the event loop uses for small hits: never waits for a lock
+        (``busy_timeout`` 0: a busy or locked file sends the get to the worker instead)."""
+        self._close_reader()
+        try:
+            reader = sqlite3.connect(
+                self._path, timeout=0, isolation_level=None, check_same_thread=False
+            )
+        except (sqlite3.Error, OSError):
+            return  # every get goes through the worker, as before
+        try:
+            reader.execute("PRAGMA busy_timeout = 0")
+            reader.execute("PRAGMA query_only = 1")
+        except sqlite3.Error:
+            reader.close()
+            return
+        self._reader_pid = os.getpid()
+        self._reader = reader.cursor()  # one cursor, reused: cheaper than execute's new one
+
+    def _close_reader(self) -> None:
+        with self._reader_lock:  # the loop holds it for one SELECT at most
+            reader, self._reader = self._reader, None
+            if reader is not None and self._reader_pid == os.getpid():
+                with contextlib.suppress(sqlite3.Error):
+                    reader.connection.close()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -248,6 +307,7 @@ class DiskCache(BackendContext):
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
             self._conn = None
+        self._close_reader()
         stamp = time.strftime("%Y%m%dT%H%M%S")
         for suffix in ("", "-wal", "-shm"):
             src = Path(f"{self._path}{suffix}")
@@ -328,6 +388,10 @@ class DiskCache(BackendContext):
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         fallback = self._fallback
         if fallback is None and not self._closed:
+            if len(keys) == 1:
+                value = self._get_inline(keys[0])
+                if not isinstance(value, _OffLoop):
+                    return [value]
             found = await self._call(self._get_sync, list(keys), write=False)
             if found is not None:
                 return found
@@ -342,6 +406,53 @@ class DiskCache(BackendContext):
         self._metrics.hits += hits
         self._metrics.misses += len(values) - hits
         return values
+
+    def _get_inline(self, key: str) -> bytes | _OffLoop | None:
+        """One small get answered on the calling (event loop) thread, or ``_OFF_LOOP`` when
+        the worker must answer it: no read connection yet, a value over
+        ``INLINE_MAX_BYTES``, an expired or corrupt entry (the worker deletes or quarantines
+        it), or any SQLite error (busy, locked, malformed: the worker waits or recovers)."""
+        reader = self._reader
+        if reader is None or self._reader_pid != os.getpid():
+            return _OFF_LOOP
+        if not self._reader_lock.acquire(blocking=False):
+            return _OFF_LOOP  # another thread is reading (or the worker is closing it)
+        try:  # closed meanwhile by the worker: ProgrammingError, a sqlite3.Error
+            row = reader.execute(GET_INLINE, (key,)).fetchone()
+        except sqlite3.Error:
+            return _OFF_LOOP
+        finally:
+            self._reader_lock.release()
+        now = self._clock.time()
+        if row is not None:
+            value, crc, expires_at = cast(tuple[bytes | None, int, float | None], row)
+            if not isinstance(value, bytes) or zlib.crc32(value) != crc:
+                return _OFF_LOOP  # too big for the loop (NULL), or a checksum mismatch
+            if expires_at is not None and expires_at <= now:
+                return _OFF_LOOP
+        flush = False
+        with self._stats_lock:
+            counts = self._counts.setdefault(data_class(key), [0, 0])
+            if row is None:
+                self._metrics.misses += 1
+                counts[1] += 1
+                return None
+            self._metrics.hits += 1
+            counts[0] += 1
+            self._touched[key] = now
+            flush = not self._flush_queued and (
+                len(self._touched) >= _TOUCH_FLUSH
+                or time.monotonic() - self._touched_flushed_at >= _TOUCH_FLUSH_S
+            )
+            self._flush_queued = self._flush_queued or flush
+        if flush:  # the access times go to disk on the worker; this get does not wait
+            self._worker.submit(self._flush_sync, now)
+        return value
+
+    def _flush_sync(self, now: float) -> None:
+        self._flush_queued = False
+        with contextlib.suppress(DegradeError, sqlite3.Error, OSError):
+            self._run(lambda c: self._maintain(c, [], [], now), write=True)
 
     def _get_sync(self, keys: list[str]) -> list[bytes | None]:
         now = self._clock.time()
@@ -369,7 +480,6 @@ class DiskCache(BackendContext):
         m = self._metrics
         for key in keys:
             row = rows.get(key)
-            counts = self._counts.setdefault(data_class(key), [0, 0])
             if row is None:
                 value = None
             elif row[2] is not None and row[2] <= now:
@@ -380,15 +490,24 @@ class DiskCache(BackendContext):
                 value = None
             else:
                 value = row[0]
-            if value is None:
-                m.misses += 1
-                counts[1] += 1
-            else:
-                m.hits += 1
-                counts[0] += 1
-                self._touched[key] = now
             out.append(value)
-        if expired or corrupt or len(self._touched) >= _TOUCH_FLUSH:
+        with self._stats_lock:
+            for key, value in zip(keys, out, strict=True):
+                counts = self._counts.setdefault(data_class(key), [0, 0])
+                if value is None:
+                    m.misses += 1
+                    counts[1] += 1
+                else:
+                    m.hits += 1
+                    counts[0] += 1
+                    self._touched[key] = now
+            touched = len(self._touched)
+        if (
+            expired
+            or corrupt
+            or touched >= _TOUCH_FLUSH
+            or (touched and time.monotonic() - self._touched_flushed_at >= _TOUCH_FLUSH_S)
+        ):
             m.expirations += len(expired)
             m.corrupt += len(corrupt)
             if corrupt:
@@ -422,8 +541,10 @@ class DiskCache(BackendContext):
         conn.execute("COMMIT")
 
     def _flush_touches(self, conn: sqlite3.Connection) -> None:
-        if self._touched:
+        with self._stats_lock:
             touched, self._touched = self._touched, {}
+            self._touched_flushed_at = time.monotonic()
+        if touched:
             conn.executemany(
                 "UPDATE entries SET accessed_at = ? WHERE key = ?",
                 [(at, k) for k, at in touched.items()],
@@ -432,7 +553,8 @@ class DiskCache(BackendContext):
             self._flush_counts(conn)
 
     def _flush_counts(self, conn: sqlite3.Connection) -> None:
-        counts, self._counts = self._counts, {}
+        with self._stats_lock:
+            counts, self._counts = self._counts, {}
         self._counts_flushed_at = time.monotonic()
         conn.executemany(
             "INSERT INTO counters (klass, hits, misses) VALUES (?, ?, ?) ON CONFLICT (klass) "
@@ -661,6 +783,7 @@ class DiskCache(BackendContext):
         return self._metrics.snapshot(bytes_=self._bytes, entries=self._entries)
 
     def _close_sync(self) -> None:
+        self._close_reader()
         conn, self._conn = self._conn, None
         if conn is None:
             return

@@ -4,6 +4,7 @@ thread that owns a :class:`~savantsdk.cache.DiskCache`'s connection).  See ``_di
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import queue
 import sqlite3
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = (
     "EVICT",
+    "GET_INLINE",
     "GET_ONE",
+    "INLINE_MAX_BYTES",
     "SCHEMA",
     "UPSERT",
     "DegradeError",
@@ -90,6 +93,14 @@ UPSERT: Final = (
     "stored_at = excluded.stored_at, accessed_at = excluded.accessed_at"
 )
 GET_ONE: Final = "SELECT value, crc, expires_at FROM entries WHERE key = ?"
+#: A value at most this big is read on the event loop (``DiskCache`` module doc, "Reads").
+INLINE_MAX_BYTES: Final = 32 * 1024
+# The value only when it is small: SQLite takes a BLOB's length from the record header, so a
+# big value's overflow pages are never read here (NULL value, length given: read it off-loop).
+GET_INLINE: Final = (
+    f"SELECT CASE WHEN length(value) <= {INLINE_MAX_BYTES} THEN value END, crc, expires_at "  # noqa: S608
+    "FROM entries WHERE key = ?"
+)
 # Least recently read first, until the running total covers the excess.
 EVICT: Final = (
     "DELETE FROM entries WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, size, "
@@ -98,6 +109,7 @@ EVICT: Final = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def data_class(key: str) -> str:
     """The data class of a key: its first two parts after ``<namespace>:v<n>``, with ids in
     a path part replaced by ``*`` (``odds_api:/v4/sports/baseball_mlb/events/*/odds``)."""
@@ -178,6 +190,11 @@ class Worker:
         self._queue.put((fn, args, loop, future))
         return await future
 
+    def submit(self, fn: Callable[..., object], *args: Any) -> None:
+        """Queue ``fn`` to the thread without waiting for it (nobody is told how it ended)."""
+        self._ensure()
+        self._queue.put((fn, args, None, None))
+
     def _locked(self, fn: Callable[..., T], *args: Any) -> T:
         with self.lock:
             return fn(*args)
@@ -203,7 +220,8 @@ class Worker:
                         result, ok = fn(*args), True
                 except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
                     result, ok = exc, False
-                done.setdefault(loop, []).append((future, ok, result))
+                if loop is not None:  # None: submitted, nobody waits
+                    done.setdefault(loop, []).append((future, ok, result))
             for loop, results in done.items():
                 with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
                     loop.call_soon_threadsafe(_deliver, results)

@@ -13,7 +13,12 @@ is split by team and deduplicated on ``(game_pk, at_bat_number, pitch_number)``.
 
 Caching: the raw CSV text of each finished day is cached with the ``immutable`` kind; a day
 that is not yet settled (see :attr:`SavantClient.immutable_after_s`) uses the ``schedule`` kind
-(minutes).  Nothing that failed is cached.
+(minutes).  Nothing that failed is cached.  A settled day read through :meth:`statcast` also
+gets its parsed table cached, in the binary columnar form of ``_statcast_store`` under its own
+key (``savant:statcast:table:<day>``), so a hit skips the CSV parse; the text entry stays (the
+``statcast_raw`` readers use it, and a table written by an older parser is rebuilt from it).
+Text entries written before the table form existed are read as before, and their settled days
+get a table entry on that read.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ from ._savant_results import (
 )
 from ._statcast_csv import decompress, parse_statcast_csv
 from ._statcast_models import StatcastTable, looks_truncated
+from ._statcast_store import StatcastDayEntry, StoredDayError, concat_days
 
 __all__ = ("SavantClient",)
 
@@ -211,6 +217,23 @@ class SavantClient(NoQuotaSource):
             },
         )
 
+    def _table_key(
+        self, day: date, team: str | None, batter: int | None, pitcher: int | None
+    ) -> str:
+        """The key of a settled day's parsed table (beside its text, :meth:`_day_key`)."""
+        return cache_key(
+            SOURCE,
+            "statcast",
+            "table",
+            day,
+            params={
+                "gt": list(self.game_types),
+                "team": team,
+                "batter": batter,
+                "pitcher": pitcher,
+            },
+        )
+
     @staticmethod
     def _request_key(params: Sequence[tuple[str, str]]) -> str:
         return cache_key(SOURCE, "request", _CSV_PATH, params={k: v for k, v in params if v})
@@ -333,7 +356,8 @@ class SavantClient(NoQuotaSource):
         cache = self._client.cache
         if cache is None:
             return 0
-        removed: int = await cache.invalidate(*(self._day_key(d, None, None, None) for d in wanted))
+        keys = [k(d, None, None, None) for d in wanted for k in (self._day_key, self._table_key)]
+        removed: int = await cache.invalidate(*keys)
         return removed
 
     async def _statcast(
@@ -388,9 +412,19 @@ class SavantClient(NoQuotaSource):
         fetched_at: dict[date, float] = {}
         cached: list[date] = []
         cache = self._client.cache
+        # settled days whose parsed table goes to the cache (after a fetch or a text hit)
+        tabled = raw_sink is None and cache is not None
+        table_keys = {d: self._table_key(d, team, batter, pitcher) for d in days} if tabled else {}
+        to_table: dict[date, StatcastTable] = {}
+        whole: StatcastTable | None = None  # every day from its cached table, stacked
+        if cache is not None and tabled:
+            whole = await self._cached_tables(
+                cache, table_keys, days, tables=tables, fetched_at=fetched_at, cached=cached
+            )
         if cache is not None:
-            hits = await cache.get_many([keys[d] for d in days], _RawPayload)
-            for d, hit in zip(days, hits, strict=True):
+            rest = [d for d in days if d not in tables]
+            hits = await cache.get_many([keys[d] for d in rest], _RawPayload) if rest else []
+            for d, hit in zip(rest, hits, strict=True):
                 if hit is None:
                     continue
                 if raw_sink is not None:  # handed over as stored: the caller's reader parses
@@ -406,6 +440,9 @@ class SavantClient(NoQuotaSource):
                     continue
                 fetched_at[d] = hit.fetched_at
                 cached.append(d)
+                if tabled and self.is_settled(d):
+                    to_table[d] = tables[d]  # a text-only entry (older, or statcast_raw's)
+            cached.sort()
         for d in reversed(cached):
             if raw_sink is not None:
                 emit(d, raw_sink[d])
@@ -424,10 +461,14 @@ class SavantClient(NoQuotaSource):
 
             stored: set[date] = set()
 
-            async def store_day(day: date, text: str, at: float) -> None:
+            async def store_day(
+                day: date, text: str, at: float, table: StatcastTable | None
+            ) -> None:
                 if cache is not None:
                     payload = _RawPayload((text,), at)
                     await cache.set(keys[day], payload, kind=self._kind(day), type_=_RawPayload)
+                    if table is not None and tabled and self.is_settled(day):
+                        await self._store_tables(cache, table_keys, {day: table}, {day: at})
 
             async def fetch_day(day: date) -> tuple[StatcastTable, str]:
                 nonlocal succeeded
@@ -439,7 +480,7 @@ class SavantClient(NoQuotaSource):
                     # cached as it lands, outside the executor slot, while the others are in
                     # flight (encoding 45 days after the last one cost a second of wall time)
                     stored.add(day)
-                    storing.start_soon(store_day, day, out[1], clock.time())
+                    storing.start_soon(store_day, day, out[1], clock.time(), out[0])
                 report(len(cached) + succeeded)
                 return out
 
@@ -480,9 +521,13 @@ class SavantClient(NoQuotaSource):
                     continue
                 payload = _RawPayload(tuple(parts), fetched_at[d])
                 store.setdefault(self._kind(d), {})[keys[d]] = payload
+                if tabled and self.is_settled(d):
+                    to_table[d] = tables[d]
             if cache is not None:
                 for kind, items in store.items():
                     await cache.set_many(items, kind=kind, type_=_RawPayload)
+        if cache is not None and to_table:
+            await self._store_tables(cache, table_keys, to_table, fetched_at)
         report(total)
         if raw_sink is not None:
             raw_sink.update({d: parts for d, parts in texts.items() if d not in errors})
@@ -492,6 +537,8 @@ class SavantClient(NoQuotaSource):
         ordered = [tables[d] for d in days if d in tables and d not in errors]
         if raw_sink is not None:
             table = StatcastTable({}, 0)  # the caller reads the raw texts instead
+        elif whole is not None and len(ordered) == len(cached) == len(days):
+            table = whole
         else:
             table = StatcastTable.concat(ordered) if len(ordered) != 1 else ordered[0]
         oldest = min(fetched_at.values()) if fetched_at else clock.time()
@@ -509,6 +556,82 @@ class SavantClient(NoQuotaSource):
             incomplete_days=tuple(d for d in days if d in incomplete),
             freshness=freshness,
         )
+
+    @staticmethod
+    async def _cached_tables(
+        cache: Any,
+        table_keys: dict[date, str],
+        days: Sequence[date],
+        *,
+        tables: dict[date, StatcastTable],
+        fetched_at: dict[date, float],
+        cached: list[date],
+    ) -> StatcastTable | None:
+        """Serve days from their cached tables (one read; the columns are rebuilt in a worker
+        thread).  A table of another parser version, or one that does not check out, is left
+        to the text entry (and written again from it).  When every day is there, the result
+        is the whole range's table, decoded straight into its arrays (``concat_days``), and
+        ``tables`` gets empty per-day placeholders."""
+        entries = await cache.get_many([table_keys[d] for d in days], StatcastDayEntry)
+        found = [
+            (d, e)
+            for d, e in zip(days, entries, strict=True)
+            if isinstance(e, StatcastDayEntry) and not e.stale_parser
+        ]
+        if not found:
+            return None
+        whole: list[StatcastTable] = []
+
+        def build() -> list[StatcastTable | StoredDayError]:
+            if len(found) == len(days) > 1:
+                try:
+                    table = concat_days([e for _, e in found])
+                except StoredDayError:
+                    table = None  # the per-day pass below names the bad day
+                if table is not None:
+                    whole.append(table)
+                    return [StatcastTable({}, e.rows, d) for d, e in found]
+            out: list[StatcastTable | StoredDayError] = []
+            for _, entry in found:
+                try:
+                    table = entry.table
+                except StoredDayError as exc:
+                    out.append(exc)
+                    continue
+                out.append(table if table is not None else StoredDayError("stale"))
+            return out
+
+        for (d, entry), table in zip(found, await anyio.to_thread.run_sync(build), strict=True):
+            if isinstance(table, StoredDayError):
+                log.warning("savantsdk: cached Statcast table of %s unreadable (%s)", d, table)
+                continue
+            tables[d] = table
+            fetched_at[d] = entry.fetched_at
+            cached.append(d)
+        return whole[0] if whole else None
+
+    @staticmethod
+    async def _store_tables(
+        cache: Any,
+        table_keys: dict[date, str],
+        tables: dict[date, StatcastTable],
+        fetched_at: dict[date, float],
+    ) -> None:
+        """Cache settled days' tables (encoded in a worker thread; a table the layout cannot
+        hold is logged and left out: its text entry still serves it)."""
+
+        def encode() -> dict[str, StatcastDayEntry]:
+            out: dict[str, StatcastDayEntry] = {}
+            for d, table in tables.items():
+                try:
+                    out[table_keys[d]] = StatcastDayEntry.from_table(table, fetched_at[d])
+                except StoredDayError as exc:
+                    log.warning("savantsdk: Statcast day %s not cached as a table (%s)", d, exc)
+            return out
+
+        items = await anyio.to_thread.run_sync(encode)
+        if items:
+            await cache.set_many(items, kind="immutable", type_=StatcastDayEntry)
 
     async def _split(
         self,
