@@ -63,8 +63,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar, cast
 
-import attrs
-
 from .._clock import SystemClock
 from ..exceptions import CacheDegradedWarning, ConfigurationError
 from ..typing import Clock
@@ -75,6 +73,8 @@ from ._disk_support import (
     SCHEMA,
     UPSERT,
     DegradeError,
+    DiskCacheInfo,
+    DiskClassInfo,
     Worker,
     data_class,
     is_busy,
@@ -129,37 +129,6 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("savantsdk", appauthor=False))
-
-
-@attrs.frozen(kw_only=True)
-class DiskClassInfo:
-    """Entries, bytes and the persisted hit counters of one data class."""
-
-    data_class: str
-    entries: int
-    bytes: int
-    hits: int
-    misses: int
-
-    @property
-    def hit_rate(self) -> float | None:
-        """Hits over lookups recorded for this class (None before the first lookup)."""
-        total = self.hits + self.misses
-        return self.hits / total if total else None
-
-
-@attrs.frozen(kw_only=True)
-class DiskCacheInfo:
-    """What ``savantsdk cache info`` reports: where the cache is and what it holds."""
-
-    path: str
-    file_bytes: int
-    entries: int
-    bytes: int
-    max_bytes: int
-    quarantined: int
-    degraded: str | None
-    classes: tuple[DiskClassInfo, ...]
 
 
 class DiskCache(BackendContext):

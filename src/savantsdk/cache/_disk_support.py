@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import unquote
 
 import anyio.to_thread
+import attrs
 import sniffio
 
 if TYPE_CHECKING:
     import asyncio
 
 __all__ = (
+    "DiskCacheInfo",
+    "DiskClassInfo",
     "EVICT",
     "GET_INLINE",
     "GET_ONE",
@@ -243,3 +246,34 @@ def _deliver(results: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
             future.set_result(value)
         else:
             future.set_exception(value)
+
+
+@attrs.frozen(kw_only=True)
+class DiskClassInfo:
+    """Entries, bytes and the persisted hit counters of one data class."""
+
+    data_class: str
+    entries: int
+    bytes: int
+    hits: int
+    misses: int
+
+    @property
+    def hit_rate(self) -> float | None:
+        """Hits over lookups recorded for this class (None before the first lookup)."""
+        total = self.hits + self.misses
+        return self.hits / total if total else None
+
+
+@attrs.frozen(kw_only=True)
+class DiskCacheInfo:
+    """What ``savantsdk cache info`` reports: where the cache is and what it holds."""
+
+    path: str
+    file_bytes: int
+    entries: int
+    bytes: int
+    max_bytes: int
+    quarantined: int
+    degraded: str | None
+    classes: tuple[DiskClassInfo, ...]

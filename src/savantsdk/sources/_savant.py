@@ -69,7 +69,7 @@ from ._savant_results import (
 )
 from ._statcast_csv import decompress, parse_statcast_csv
 from ._statcast_models import StatcastTable, looks_truncated
-from ._statcast_store import StatcastDayEntry, StoredDayError, concat_days
+from ._statcast_store import cached_tables, store_tables
 
 __all__ = ("SavantClient",)
 
@@ -204,35 +204,20 @@ class SavantClient(NoQuotaSource):
         return params
 
     def _day_key(self, day: date, team: str | None, batter: int | None, pitcher: int | None) -> str:
-        return cache_key(
-            SOURCE,
-            "statcast",
-            "day",
-            day,
-            params={
-                "gt": list(self.game_types),
-                "team": team,
-                "batter": batter,
-                "pitcher": pitcher,
-            },
-        )
+        """The key of a day's CSV text."""
+        return self._statcast_key("day", day, team, batter, pitcher)
 
     def _table_key(
         self, day: date, team: str | None, batter: int | None, pitcher: int | None
     ) -> str:
         """The key of a settled day's parsed table (beside its text, :meth:`_day_key`)."""
-        return cache_key(
-            SOURCE,
-            "statcast",
-            "table",
-            day,
-            params={
-                "gt": list(self.game_types),
-                "team": team,
-                "batter": batter,
-                "pitcher": pitcher,
-            },
-        )
+        return self._statcast_key("table", day, team, batter, pitcher)
+
+    def _statcast_key(
+        self, what: str, day: date, team: str | None, batter: int | None, pitcher: int | None
+    ) -> str:
+        params = {"gt": list(self.game_types), "team": team, "batter": batter, "pitcher": pitcher}
+        return cache_key(SOURCE, "statcast", what, day, params=params)
 
     @staticmethod
     def _request_key(params: Sequence[tuple[str, str]]) -> str:
@@ -418,7 +403,7 @@ class SavantClient(NoQuotaSource):
         to_table: dict[date, StatcastTable] = {}
         whole: StatcastTable | None = None  # every day from its cached table, stacked
         if cache is not None and tabled:
-            whole = await self._cached_tables(
+            whole = await cached_tables(
                 cache, table_keys, days, tables=tables, fetched_at=fetched_at, cached=cached
             )
         if cache is not None:
@@ -468,7 +453,7 @@ class SavantClient(NoQuotaSource):
                     payload = _RawPayload((text,), at)
                     await cache.set(keys[day], payload, kind=self._kind(day), type_=_RawPayload)
                     if table is not None and tabled and self.is_settled(day):
-                        await self._store_tables(cache, table_keys, {day: table}, {day: at})
+                        await store_tables(cache, table_keys, {day: table}, {day: at})
 
             async def fetch_day(day: date) -> tuple[StatcastTable, str]:
                 nonlocal succeeded
@@ -527,7 +512,7 @@ class SavantClient(NoQuotaSource):
                 for kind, items in store.items():
                     await cache.set_many(items, kind=kind, type_=_RawPayload)
         if cache is not None and to_table:
-            await self._store_tables(cache, table_keys, to_table, fetched_at)
+            await store_tables(cache, table_keys, to_table, fetched_at)
         report(total)
         if raw_sink is not None:
             raw_sink.update({d: parts for d, parts in texts.items() if d not in errors})
@@ -556,82 +541,6 @@ class SavantClient(NoQuotaSource):
             incomplete_days=tuple(d for d in days if d in incomplete),
             freshness=freshness,
         )
-
-    @staticmethod
-    async def _cached_tables(
-        cache: Any,
-        table_keys: dict[date, str],
-        days: Sequence[date],
-        *,
-        tables: dict[date, StatcastTable],
-        fetched_at: dict[date, float],
-        cached: list[date],
-    ) -> StatcastTable | None:
-        """Serve days from their cached tables (one read; the columns are rebuilt in a worker
-        thread).  A table of another parser version, or one that does not check out, is left
-        to the text entry (and written again from it).  When every day is there, the result
-        is the whole range's table, decoded straight into its arrays (``concat_days``), and
-        ``tables`` gets empty per-day placeholders."""
-        entries = await cache.get_many([table_keys[d] for d in days], StatcastDayEntry)
-        found = [
-            (d, e)
-            for d, e in zip(days, entries, strict=True)
-            if isinstance(e, StatcastDayEntry) and not e.stale_parser
-        ]
-        if not found:
-            return None
-        whole: list[StatcastTable] = []
-
-        def build() -> list[StatcastTable | StoredDayError]:
-            if len(found) == len(days) > 1:
-                try:
-                    table = concat_days([e for _, e in found])
-                except StoredDayError:
-                    table = None  # the per-day pass below names the bad day
-                if table is not None:
-                    whole.append(table)
-                    return [StatcastTable({}, e.rows, d) for d, e in found]
-            out: list[StatcastTable | StoredDayError] = []
-            for _, entry in found:
-                try:
-                    table = entry.table
-                except StoredDayError as exc:
-                    out.append(exc)
-                    continue
-                out.append(table if table is not None else StoredDayError("stale"))
-            return out
-
-        for (d, entry), table in zip(found, await anyio.to_thread.run_sync(build), strict=True):
-            if isinstance(table, StoredDayError):
-                log.warning("savantsdk: cached Statcast table of %s unreadable (%s)", d, table)
-                continue
-            tables[d] = table
-            fetched_at[d] = entry.fetched_at
-            cached.append(d)
-        return whole[0] if whole else None
-
-    @staticmethod
-    async def _store_tables(
-        cache: Any,
-        table_keys: dict[date, str],
-        tables: dict[date, StatcastTable],
-        fetched_at: dict[date, float],
-    ) -> None:
-        """Cache settled days' tables (encoded in a worker thread; a table the layout cannot
-        hold is logged and left out: its text entry still serves it)."""
-
-        def encode() -> dict[str, StatcastDayEntry]:
-            out: dict[str, StatcastDayEntry] = {}
-            for d, table in tables.items():
-                try:
-                    out[table_keys[d]] = StatcastDayEntry.from_table(table, fetched_at[d])
-                except StoredDayError as exc:
-                    log.warning("savantsdk: Statcast day %s not cached as a table (%s)", d, exc)
-            return out
-
-        items = await anyio.to_thread.run_sync(encode)
-        if items:
-            await cache.set_many(items, kind="immutable", type_=StatcastDayEntry)
 
     async def _split(
         self,

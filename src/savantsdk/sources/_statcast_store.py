@@ -42,12 +42,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import struct
 import sys
 import zlib
 from collections.abc import Sequence
 from typing import Any, Final
 
+import anyio
 import numpy as np
 import numpy.typing as npt
 import orjson
@@ -55,7 +57,11 @@ import orjson
 from ..cache._codec import register_binary
 from ._statcast_models import StatcastColumn, StatcastTable
 
+log = logging.getLogger("savantsdk")
+
 __all__ = (
+    "cached_tables",
+    "store_tables",
     "PARSER_VERSION",
     "StatcastDayEntry",
     "StoredDayError",
@@ -494,3 +500,79 @@ def _load(payload: memoryview) -> StatcastDayEntry:
 
 
 register_binary(StatcastDayEntry, read_as=StatcastDayEntry, dump=StatcastDayEntry.dump, load=_load)
+
+
+async def cached_tables(
+    cache: Any,
+    table_keys: dict[dt.date, str],
+    days: Sequence[dt.date],
+    *,
+    tables: dict[dt.date, StatcastTable],
+    fetched_at: dict[dt.date, float],
+    cached: list[dt.date],
+) -> StatcastTable | None:
+    """Serve days from their cached tables (one read; the columns are rebuilt in a worker
+    thread).  A table of another parser version, or one that does not check out, is left
+    to the text entry (and written again from it).  When every day is there, the result
+    is the whole range's table, decoded straight into its arrays (``concat_days``), and
+    ``tables`` gets empty per-day placeholders."""
+    entries = await cache.get_many([table_keys[d] for d in days], StatcastDayEntry)
+    found = [
+        (d, e)
+        for d, e in zip(days, entries, strict=True)
+        if isinstance(e, StatcastDayEntry) and not e.stale_parser
+    ]
+    if not found:
+        return None
+    whole: list[StatcastTable] = []
+
+    def build() -> list[StatcastTable | StoredDayError]:
+        if len(found) == len(days) > 1:
+            try:
+                table = concat_days([e for _, e in found])
+            except StoredDayError:
+                table = None  # the per-day pass below names the bad day
+            if table is not None:
+                whole.append(table)
+                return [StatcastTable({}, e.rows, d) for d, e in found]
+        out: list[StatcastTable | StoredDayError] = []
+        for _, entry in found:
+            try:
+                table = entry.table
+            except StoredDayError as exc:
+                out.append(exc)
+                continue
+            out.append(table if table is not None else StoredDayError("stale"))
+        return out
+
+    for (d, entry), table in zip(found, await anyio.to_thread.run_sync(build), strict=True):
+        if isinstance(table, StoredDayError):
+            log.warning("savantsdk: cached Statcast table of %s unreadable (%s)", d, table)
+            continue
+        tables[d] = table
+        fetched_at[d] = entry.fetched_at
+        cached.append(d)
+    return whole[0] if whole else None
+
+
+async def store_tables(
+    cache: Any,
+    table_keys: dict[dt.date, str],
+    tables: dict[dt.date, StatcastTable],
+    fetched_at: dict[dt.date, float],
+) -> None:
+    """Cache settled days' tables (encoded in a worker thread; a table the layout cannot
+    hold is logged and left out: its text entry still serves it)."""
+
+    def encode() -> dict[str, StatcastDayEntry]:
+        out: dict[str, StatcastDayEntry] = {}
+        for d, table in tables.items():
+            try:
+                out[table_keys[d]] = StatcastDayEntry.from_table(table, fetched_at[d])
+            except StoredDayError as exc:
+                log.warning("savantsdk: Statcast day %s not cached as a table (%s)", d, exc)
+        return out
+
+    items = await anyio.to_thread.run_sync(encode)
+    if items:
+        await cache.set_many(items, kind="immutable", type_=StatcastDayEntry)
