@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from . import AsyncClient
 from ._clock import SimulatedWallClock
 from ._config import ApiKeys, CacheSettings
+from ._demo import _require_testing_extra
 from .exceptions import ConfigurationError
 
 if TYPE_CHECKING:
@@ -35,8 +37,7 @@ def _key(p: Prop) -> tuple[int, str]:
 
 
 async def _run(seed: int, history_days: int, updates: int, speed: float) -> dict[str, Any]:
-    from . import AsyncClient
-    from .testing import FakeUpstream, SimulatedLeague
+    from .testing import FakeUpstream, SimulatedLeague  # the testing extra
 
     league = SimulatedLeague(
         seed=seed, season=2024, start=dt.date(2024, 4, 1), days=history_days + 1
@@ -120,8 +121,6 @@ def run_live_demo(
     *, seed: int = 2024, history_days: int = 14, updates: int = 8, speed: float = 240.0
 ) -> dict[str, Any]:
     """Follow one simulated game live for ``updates`` updates; the JSON-ready result."""
-    from ._demo import _require_testing_extra
-
     if not 1 <= updates <= 200:
         raise ConfigurationError("--updates must be in 1..200", setting="updates")
     if not 1 <= history_days <= 120:

@@ -21,8 +21,10 @@ def test_no_import_cycles() -> None:
     # deferred imports are for optional extras and import time only; a new one that dodges a
     # cycle shows up here first
     # (31: `savantsdk cache` imports the cache package only when that subcommand runs; the
-    # client's ``chadwick`` and ``players`` namespaces are imported on first use)
-    assert len(report["deferred_imports"]) <= 31, report["deferred_imports"]
+    # client's ``chadwick`` and ``players`` namespaces are imported on first use; 35:
+    # `backtest --live` and `demo --live` import their modules when they run, and the live
+    # demo imports the testing extra when it starts)
+    assert len(report["deferred_imports"]) <= 35, report["deferred_imports"]
 
 
 #: Imports every own module *first*, each in a fresh fork of an interpreter that has loaded the
