@@ -258,21 +258,14 @@ def simulate_from(
             bases |= 1 << b
     st.occ[:] = occ
     st.bases[:] = bases
-    # what already happened
     for s in range(2):
         line = state.starter_lines[s]
         st.sp_outs[:, s] = line.outs
-        for p_i, ln in ((0, line), (1, state.bullpen_lines[s])):
-            _add_pitcher(fin.pit[:, s, p_i], ln)
         if not sp_in[s]:
             lead = state.starter_lines[s].lead_at_exit
             st.exit_lead[:, s] = -1 if lead is None else lead
             cur = state.score[1 - s] - state.score[s]
             st.kept[:, s] = cur > 0
-    for pid, bl in state.batting.items():
-        side = 0 if np.any(game.lineups[0] == pid) else 1
-        slot = _slot_of(game, side, pid)
-        _add_batter(fin.bat[:, side, slot], bl)
     exit_outs = game.exit_outs[None]
     for s in range(2):
         floor = np.full(n, state.starter_lines[s].outs, dtype=np.int64)
@@ -289,6 +282,14 @@ def simulate_from(
                 sub_at[:, s, i] = played[s, i]
     st.sub_at = sub_at
     _run(games=[game], st=st, fin=fin, table=table, rng=rng, max_innings=max_innings)
+    fin.finish()
+    # what already happened
+    for s in range(2):
+        for p_i, ln in ((0, state.starter_lines[s]), (1, state.bullpen_lines[s])):
+            _add_pitcher(fin.pit[:, s, p_i], ln)
+    for pid, bl in state.batting.items():
+        side = 0 if np.any(game.lineups[0] == pid) else 1
+        _add_batter(fin.bat[:, side, _slot_of(game, side, pid)], bl)
     return _results([game], fin, n, scoring or FantasyScoring())[0]
 
 

@@ -52,6 +52,7 @@ __all__ = (
     "BaseOutRecords",
     "TransitionTable",
     "fit_transition_table",
+    "read_base_out_files",
     "read_base_out_records",
     "state_index",
 )
