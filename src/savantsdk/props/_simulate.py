@@ -280,8 +280,16 @@ class _Final:
 
     def finish(self) -> None:
         """Fold the playing accumulators into ``bat`` and ``pit``."""
-        self.bat = np.concatenate([self.pa.sum(axis=2, dtype=np.int16), self.rr], axis=3)
-        self.pit = np.concatenate([self.pa.sum(axis=3, dtype=np.int16), self.px], axis=3)
+        m = self.pa.shape[0]
+        self.bat = np.empty((m, 2, 10, _NB), dtype=np.int16)
+        np.add(self.pa[:, :, 0], self.pa[:, :, 1], out=self.bat[..., :N_OUTCOMES])
+        self.bat[..., N_OUTCOMES:] = self.rr
+        self.pit = np.empty((m, 2, 2, _NP), dtype=np.int16)
+        acc = self.pit[..., :N_OUTCOMES]
+        acc[...] = self.pa[:, :, :, 0]
+        for b in range(1, 10):
+            acc += self.pa[:, :, :, b]
+        self.pit[..., N_OUTCOMES:] = self.px
 
     def store(self, st: _State, rows: IntArray) -> None:
         """Record the end-of-game values of ``rows`` of ``st``."""
@@ -297,16 +305,24 @@ def _draw_targets(
     exit_outs: FloatArray, g: IntArray, side: int, rng: np.random.Generator, floor: IntArray
 ) -> IntArray:
     """Exit outs of the starter facing ``side`` in each row, conditioned on ``> floor`` (his
-    outs so far; when no mass is left he leaves after his current outs)."""
-    pmf = exit_outs[g, side]  # (m, 28)
+    outs so far; when no mass is left he leaves after his current outs).  ``floor`` is the
+    same for all rows of a game (pre-game -1, live his outs so far)."""
+    u = rng.random(g.size)
+    out: IntArray = np.empty(g.size, dtype=np.int64)
     k = np.arange(28)
-    pmf = np.where(k[None, :] > floor[:, None], pmf, 0.0)
-    tot = pmf.sum(axis=1)
-    cum = np.cumsum(pmf, axis=1)
-    u = rng.random(g.size) * tot
-    out: IntArray = (cum <= u[:, None]).sum(axis=1)
-    out = np.minimum(out, 27)
-    return np.where(tot > 0, out, floor)
+    for gi in range(exit_outs.shape[0]):
+        rows = np.flatnonzero(g == gi)
+        if not rows.size:
+            continue
+        fl = int(floor[rows[0]])
+        pmf = np.where(k > fl, exit_outs[gi, side], 0.0)
+        tot = float(pmf.sum())
+        if tot <= 0.0:
+            out[rows] = fl
+            continue
+        cdf = np.cumsum(pmf)
+        out[rows] = np.minimum(np.searchsorted(cdf, u[rows] * tot, side="right"), 27)
+    return out
 
 
 def _draw_subs(
@@ -328,13 +344,18 @@ def _draw_subs(
     hz[..., 0] = 0.0  # a starter takes his first PA
     if taken is not None:
         hz = np.where(np.arange(9)[None, None, None, :] >= taken[None, :, :, None], hz, 0.0)
-    surv = np.cumprod(1.0 - hz, axis=-1)  # (G, 2, 9, 9)
+    surv = np.cumprod(1.0 - hz, axis=-1)  # (G, 2, 9, 9), non-increasing in j
     v = rng.random((g.size, 2, 9))
     out: IntArray = np.full((g.size, 2, 9), 99, dtype=np.int64)
     for gi in range(surv.shape[0]):
         rows = np.flatnonzero(g == gi)
-        below = surv[gi][None] < v[rows][..., None]  # (rows, 2, 9, 9)
-        out[rows] = np.where(below.any(axis=-1), np.argmax(below, axis=-1), 99)
+        for t in range(2):
+            for i in range(9):
+                sv = surv[gi, t, i]
+                if sv[-1] >= 1.0:  # never replaced
+                    continue
+                j = np.searchsorted(-sv, -v[rows, t, i], side="right")
+                out[rows, t, i] = np.where(j < 9, j, 99)
     return out
 
 
