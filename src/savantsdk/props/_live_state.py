@@ -338,5 +338,5 @@ def game_state(snapshot: LiveSnapshot, game: SimGame) -> GameState:
         starter_lines=(starter_lines[0], starter_lines[1]),
         bullpen_lines=(bullpen_lines[0], bullpen_lines[1]),
         batting={p: ln for p, ln in snapshot.batting.items() if p in starting},
-        removed=snapshot.removed,  # type: ignore[arg-type]  # frozenset converter (attrs)
+        removed=snapshot.removed,
     )

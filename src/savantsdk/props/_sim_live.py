@@ -9,7 +9,7 @@ happened plus the simulated rest (``docs/model.md`` §15.5).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final, Literal
 
 import attrs
@@ -124,6 +124,10 @@ def _pair(name: str, value: object) -> tuple[int, int]:
     return a, b
 
 
+def _id_set(value: Iterable[int]) -> frozenset[int]:
+    return frozenset(int(v) for v in value)
+
+
 def _score(value: object) -> tuple[int, int]:
     return _pair("score", value)
 
@@ -155,7 +159,7 @@ class GameState:
     starter_lines: tuple[PitcherLine, PitcherLine] = (PitcherLine(), PitcherLine())
     bullpen_lines: tuple[PitcherLine, PitcherLine] = (PitcherLine(), PitcherLine())
     batting: Mapping[int, BatterLine] = attrs.field(factory=dict)
-    removed: frozenset[int] = attrs.field(default=frozenset(), converter=frozenset)
+    removed: frozenset[int] = attrs.field(default=frozenset(), converter=_id_set)
 
     def __attrs_post_init__(self) -> None:
         inning: object = self.inning
@@ -258,25 +262,22 @@ def simulate_from(
             bases |= 1 << b
     st.occ[:] = occ
     st.bases[:] = bases
-    # what already happened
     for s in range(2):
         line = state.starter_lines[s]
         st.sp_outs[:, s] = line.outs
-        for p_i, ln in ((0, line), (1, state.bullpen_lines[s])):
-            _add_pitcher(fin.pit[:, s, p_i], ln)
         if not sp_in[s]:
             lead = state.starter_lines[s].lead_at_exit
             st.exit_lead[:, s] = -1 if lead is None else lead
             cur = state.score[1 - s] - state.score[s]
             st.kept[:, s] = cur > 0
-    for pid, bl in state.batting.items():
-        side = 0 if np.any(game.lineups[0] == pid) else 1
-        slot = _slot_of(game, side, pid)
-        _add_batter(fin.bat[:, side, slot], bl)
     exit_outs = game.exit_outs[None]
     for s in range(2):
         floor = np.full(n, state.starter_lines[s].outs, dtype=np.int64)
         st.target[:, s] = _draw_targets(exit_outs, g, s, rng, floor)
+        if sp_in[s]:  # a target at his outs so far: he leaves before the next batter
+            now = st.target[:, s] <= state.starter_lines[s].outs
+            st.sp_in[now, s] = False
+            st.exit_lead[now, s] = state.score[1 - s] - state.score[s]
     # substitutes: PAs each slot's starter has already taken, removed batters now
     played = np.zeros((2, 9), dtype=np.int64)
     for s in range(2):
@@ -289,6 +290,14 @@ def simulate_from(
                 sub_at[:, s, i] = played[s, i]
     st.sub_at = sub_at
     _run(games=[game], st=st, fin=fin, table=table, rng=rng, max_innings=max_innings)
+    fin.finish()
+    # what already happened
+    for s in range(2):
+        for p_i, ln in ((0, state.starter_lines[s]), (1, state.bullpen_lines[s])):
+            _add_pitcher(fin.pit[:, s, p_i], ln)
+    for pid, bl in state.batting.items():
+        side = 0 if np.any(game.lineups[0] == pid) else 1
+        _add_batter(fin.bat[:, side, _slot_of(game, side, pid)], bl)
     return _results([game], fin, n, scoring or FantasyScoring())[0]
 
 

@@ -33,7 +33,12 @@ import numpy.typing as npt
 
 from ..exceptions import PropGenerationError
 from ..sources import PAOutcome
-from ..sources._plate_appearances import EVENT_OUTCOME, EVENT_OUTS, NON_PA_EVENTS
+from ..sources._plate_appearances import (
+    EVENT_OUTCOME,
+    EVENT_OUTS,
+    NON_PA_EVENTS,
+    _statcast_paths,
+)
 from ..sources._statcast_csv import (
     Tokens,
     check_required,
@@ -52,6 +57,7 @@ __all__ = (
     "BaseOutRecords",
     "TransitionTable",
     "fit_transition_table",
+    "read_base_out_files",
     "read_base_out_records",
     "state_index",
 )
@@ -318,7 +324,6 @@ def read_base_out_records(source: bytes | str | os.PathLike[str]) -> BaseOutReco
 
 def read_base_out_files(paths: Sequence[str | os.PathLike[str]]) -> BaseOutRecords:
     """:func:`read_base_out_records` of every ``*.csv``/``*.csv.gz`` under ``paths``."""
-    from ..sources._plate_appearances import _statcast_paths
 
     return BaseOutRecords.concat([read_base_out_records(f) for f in _statcast_paths(paths)])
 

@@ -245,27 +245,51 @@ class _State:
 
 @attrs.define(eq=False)
 class _Final:
-    """Accumulators and end-of-game values, by original row."""
+    """Accumulators and end-of-game values, by original row.
 
-    bat: npt.NDArray[np.int16]
-    pit: npt.NDArray[np.int16]
+    While playing: ``pa[m, t, pk, b, o]`` PA outcomes of batter ``b`` of side ``t`` against
+    pitcher ``pk`` (0 the starter, 1 the bullpen), ``rr[m, t, b]`` his runs and RBI,
+    ``px[m, t, pk]`` the pitcher's outs, runs and earned runs; :meth:`finish` folds them into
+    ``bat`` ``(m, 2, 10, 10)`` and ``pit`` ``(m, 2, 2, 11)``.
+    """
+
+    pa: npt.NDArray[np.int16]
+    rr: npt.NDArray[np.int16]
+    px: npt.NDArray[np.int16]
     score: IntArray
     inning: IntArray
     sp_in: BoolArray
     exit_lead: IntArray
     kept: BoolArray
 
+    bat: npt.NDArray[np.int16] = attrs.field(factory=lambda: np.zeros((0, 2, 10, _NB), np.int16))
+    pit: npt.NDArray[np.int16] = attrs.field(factory=lambda: np.zeros((0, 2, 2, _NP), np.int16))
+
     @classmethod
     def empty(cls, m: int) -> _Final:
         return cls(
-            bat=np.zeros((m, 2, 10, _NB), dtype=np.int16),
-            pit=np.zeros((m, 2, 2, _NP), dtype=np.int16),
+            pa=np.zeros((m, 2, 2, 10, N_OUTCOMES), dtype=np.int16),
+            rr=np.zeros((m, 2, 10, 2), dtype=np.int16),
+            px=np.zeros((m, 2, 2, 3), dtype=np.int16),
             score=np.zeros((m, 2), dtype=np.int64),
             inning=np.zeros(m, dtype=np.int64),
             sp_in=np.zeros((m, 2), dtype=bool),
             exit_lead=np.zeros((m, 2), dtype=np.int64),
             kept=np.zeros((m, 2), dtype=bool),
         )
+
+    def finish(self) -> None:
+        """Fold the playing accumulators into ``bat`` and ``pit``."""
+        m = self.pa.shape[0]
+        self.bat = np.empty((m, 2, 10, _NB), dtype=np.int16)
+        np.add(self.pa[:, :, 0], self.pa[:, :, 1], out=self.bat[..., :N_OUTCOMES])
+        self.bat[..., N_OUTCOMES:] = self.rr
+        self.pit = np.empty((m, 2, 2, _NP), dtype=np.int16)
+        acc = self.pit[..., :N_OUTCOMES]
+        acc[...] = self.pa[:, :, :, 0]
+        for b in range(1, 10):
+            acc += self.pa[:, :, :, b]
+        self.pit[..., N_OUTCOMES:] = self.px
 
     def store(self, st: _State, rows: IntArray) -> None:
         """Record the end-of-game values of ``rows`` of ``st``."""
@@ -280,17 +304,26 @@ class _Final:
 def _draw_targets(
     exit_outs: FloatArray, g: IntArray, side: int, rng: np.random.Generator, floor: IntArray
 ) -> IntArray:
-    """Exit outs of the starter facing ``side`` in each row, conditioned on ``> floor`` (his
-    outs so far; when no mass is left he leaves after his current outs)."""
-    pmf = exit_outs[g, side]  # (m, 28)
+    """Exit outs of the starter facing ``side`` in each row, conditioned on ``>= floor`` (his
+    outs so far: leaving right now, at his current outs, is one of the outcomes; when no mass
+    is left he leaves at his current outs).  ``floor`` is the
+    same for all rows of a game (pre-game -1, live his outs so far)."""
+    u = rng.random(g.size)
+    out: IntArray = np.empty(g.size, dtype=np.int64)
     k = np.arange(28)
-    pmf = np.where(k[None, :] > floor[:, None], pmf, 0.0)
-    tot = pmf.sum(axis=1)
-    cum = np.cumsum(pmf, axis=1)
-    u = rng.random(g.size) * tot
-    out: IntArray = (cum <= u[:, None]).sum(axis=1)
-    out = np.minimum(out, 27)
-    return np.where(tot > 0, out, floor)
+    for gi in range(exit_outs.shape[0]):
+        rows = np.flatnonzero(g == gi)
+        if not rows.size:
+            continue
+        fl = int(floor[rows[0]])
+        pmf = np.where(k >= fl, exit_outs[gi, side], 0.0)
+        tot = float(pmf.sum())
+        if tot <= 0.0:
+            out[rows] = fl
+            continue
+        cdf = np.cumsum(pmf)
+        out[rows] = np.minimum(np.searchsorted(cdf, u[rows] * tot, side="right"), 27)
+    return out
 
 
 def _draw_subs(
@@ -302,15 +335,28 @@ def _draw_subs(
 ) -> IntArray:
     """``(m, 2, 9)``: for each batter, the first PA index of his slot taken by a substitute
     (99: none), from the per-PA replacement hazards; ``taken`` ``(2, 9)``: PAs of each slot
-    already played by its starter (he can be replaced only before a later one)."""
-    hz = np.stack([gm.sub_hazard for gm in games if gm.sub_hazard is not None])[g]  # (m,2,9,9)
-    u = rng.random(hz.shape)
-    replaced = u < hz
-    replaced[..., 0] = False  # a starter takes his first PA
+    already played by its starter (he can be replaced only before a later one).
+
+    Inverse-cdf draw: with survival ``S_j = prod_{1 <= i <= j} (1 - h_i)`` (hazards before
+    ``taken`` set to 0), the first replaced index is the first ``j`` with ``S_j < v``,
+    ``v`` uniform."""
+    hz = np.stack([gm.sub_hazard for gm in games if gm.sub_hazard is not None])  # (G, 2, 9, 9)
+    hz = hz.copy()
+    hz[..., 0] = 0.0  # a starter takes his first PA
     if taken is not None:
-        replaced &= np.arange(9)[None, None, None, :] >= taken[None, :, :, None]
-    first = np.where(replaced.any(axis=-1), np.argmax(replaced, axis=-1), 99)
-    out: IntArray = first.astype(np.int64)
+        hz = np.where(np.arange(9)[None, None, None, :] >= taken[None, :, :, None], hz, 0.0)
+    surv = np.cumprod(1.0 - hz, axis=-1)  # (G, 2, 9, 9), non-increasing in j
+    v = rng.random((g.size, 2, 9))
+    out: IntArray = np.full((g.size, 2, 9), 99, dtype=np.int64)
+    for gi in range(surv.shape[0]):
+        rows = np.flatnonzero(g == gi)
+        for t in range(2):
+            for i in range(9):
+                sv = surv[gi, t, i]
+                if sv[-1] >= 1.0:  # never replaced
+                    continue
+                j = np.searchsorted(-sv, -v[rows, t, i], side="right")
+                out[rows, t, i] = np.where(j < 9, j, 99)
     return out
 
 
@@ -329,15 +375,21 @@ def _run(
     """Play every row of ``st`` to its end, accumulating into ``fin``.
 
     Rows whose game is over keep being stepped (their writes go to the scratch row
-    ``fin``'s last) until they are more than a tenth of the rows; then the state is compacted.
+    ``fin``'s last) until they are more than a quarter of the rows; then the state is
+    compacted.
     """
     scratch = fin.score.shape[0] - 1
     rates = np.stack([gm.all_rates() for gm in games]).reshape(-1, N_OUTCOMES)  # (G*2*2*10, 8)
     rq, ralt = alias_tables(rates)
     r_q = rq.ravel()
     r_alt = ralt.ravel()
-    bat_flat = fin.bat.reshape(-1)
-    pit_flat = fin.pit.reshape(-1)
+    pa_flat = fin.pa.reshape(-1)
+    rr_flat = fin.rr.reshape(-1)
+    px_flat = fin.px.reshape(-1)
+    max_steps = 60 * 2 * max_innings  # a team batting around 6 times an inning, every inning
+    mod9 = np.arange(max_steps + 400) % 9  # team PAs (a live state may start late)
+    div9 = np.arange(max_steps + 400) // 9
+    shifts = np.array([0, 6, 12, 18])
     t_sc, t_runs, t_oa, t_rbi, t_post = (
         table.scorers, table.runs, table.outs_added, table.rbi, table.post_bases
     )  # fmt: skip
@@ -346,7 +398,6 @@ def _run(
     live = np.ones(st.g.size, dtype=bool)
     n_live = st.g.size
     steps = 0
-    max_steps = 60 * 2 * max_innings  # a team batting around 6 times an inning, every inning
     while n_live:
         k = st.g.size
         ar = np.arange(k)
@@ -368,9 +419,9 @@ def _run(
             t = st.half
             i2 = ar2 + t
             n_pa = tpa_f[i2]
-            slot = n_pa % 9
+            slot = mod9[n_pa]
             # the batter: 0..8 the starting nine, 9 a substitute
-            slot = np.where(n_pa // 9 < sub_f[i2 * 9 + slot], slot, 9)
+            slot = np.where(div9[n_pa] < sub_f[i2 * 9 + slot], slot, 9)
             sp = sp_f[i2]
             pk = (~sp).astype(np.int64)
             u = rng.random((2, k))
@@ -389,11 +440,9 @@ def _run(
             oa = t_oa[r]
             runs = t_runs[r]
             rid2 = st.rid * 2 + t
-            bidx = (rid2 * 10 + slot) * _NB
-            bat_flat[bidx + o] += 1
-            pidx = (rid2 * 2 + pk) * _NP
-            pit_flat[pidx + o] += 1
-            pit_flat[pidx + _OUTS] += oa.astype(np.int16)
+            ptp = rid2 * 2 + pk  # (row, side faced, pitcher)
+            pa_flat[(ptp * 10 + slot) * N_OUTCOMES + o] += 1
+            px_flat[ptp * 3] += oa.astype(np.int16)
             spo_f[i2] += oa * sp
             # runs: only the rows where somebody scored
             w = np.flatnonzero(runs)
@@ -408,19 +457,24 @@ def _run(
                     ok[:, _ORDER] = ranked <= np.maximum(need, 1)[:, None]
                     sc &= ok
                 n_runs = sc.sum(axis=1)
+                rid2w = rid2[w]
                 rbi = np.minimum(t_rbi[r[w]], n_runs)
-                bat_flat[bidx[w] + _RBI] += rbi.astype(np.int16)
-                base_b = rid2[w] * 10
-                base_p = rid2[w] * 2
-                for j in range(4):
-                    hit = np.flatnonzero(sc[:, j])
-                    if not hit.size:
-                        continue
-                    code = (who[w[hit]] >> (6 * j)) & 63
-                    bat_flat[(base_b[hit] + (code & 15) - 1) * _NB + _R] += 1
-                    p_i = (base_p[hit] + ((code & _PEN) > 0)) * _NP
-                    pit_flat[p_i + _RUNS] += 1
-                    pit_flat[p_i[(code & _UNEARNED) == 0] + _ER] += 1
+                rr_flat[(rid2w * 10 + slot[w]) * 2 + 1] += rbi.astype(np.int16)
+                codes = (who[w][:, None] >> shifts) & 63  # (w, 4)
+                pen = (codes & _PEN) > 0
+                earned = sc & ((codes & _UNEARNED) == 0)
+                for p_i, mask in ((0, ~pen), (1, pen)):  # runs charged to each pitcher
+                    base = (rid2w * 2 + p_i) * 3
+                    px_flat[base + 1] += (sc & mask).sum(axis=1, dtype=np.int16)
+                    px_flat[base + 2] += (earned & mask).sum(axis=1, dtype=np.int16)
+                # runs scored: one per scorer (two substitutes can score on one play)
+                rows, js = np.nonzero(sc)
+                who_i = (codes[rows, js] & 15) - 1
+                ridx = (rid2w[rows] * 10 + who_i) * 2
+                subs = who_i == 9
+                rr_flat[ridx[~subs]] += 1
+                if subs.any():
+                    np.add.at(rr_flat, ridx[subs], 1)
                 iw = 2 * w + tw
                 sc_f[iw] += n_runs
                 lead = sc_f[2 * w + 1 - tw] - sc_f[iw]
@@ -461,8 +515,8 @@ def _run(
                 if ghost.size:  # the automatic runner: the batter before the leadoff man
                     ig = 2 * ghost + st.half[ghost]
                     last = tpa_f[ig] - 1
-                    prev = last % 9
-                    prev = np.where(last // 9 < sub_f[ig * 9 + prev], prev, 9)
+                    prev = mod9[last]
+                    prev = np.where(div9[last] < sub_f[ig * 9 + prev], prev, 9)
                     st.occ[ghost] = (prev + 1 + _PEN * (~sp_f[ig]) + _UNEARNED) << 6
                     st.bases[ghost] = 2
             if over.any():
@@ -475,7 +529,7 @@ def _run(
                     st.rid[done] = scratch
                     live[done] = False
                     n_live -= done.size
-                    if n_live == 0 or (k - n_live) > 0.1 * k:
+                    if n_live == 0 or (k - n_live) > 0.25 * k:
                         keep = np.flatnonzero(live)
                         st = st.take(keep)
                         live = np.ones(keep.size, dtype=bool)
@@ -484,6 +538,20 @@ def _run(
 
 # --------------------------------------------------------------------------------------------
 # results
+
+
+def _as_float(x: npt.NDArray[Any]) -> FloatArray:
+    out: FloatArray = x.astype(np.float64)
+    return out
+
+
+def _weighted(cols: npt.NDArray[np.int16], weights: Sequence[float]) -> FloatArray:
+    """``sum_i weights[i] * cols[i]`` over the leading (column) axis, in float64."""
+    out = np.zeros(cols.shape[1:])
+    for i, wgt in enumerate(weights):
+        if wgt:
+            out += wgt * cols[i] if wgt != 1 else cols[i]
+    return out
 
 
 @attrs.frozen(eq=False)
@@ -503,6 +571,8 @@ class SimulationResult:
     innings: IntArray
     win: BoolArray  # (n, 2): the starter facing side t got the win
     scoring: FantasyScoring
+    _cache: dict[SimStat, FloatArray] = attrs.field(factory=dict, init=False, repr=False)
+    _cols: dict[str, npt.NDArray[np.int16]] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
     def n(self) -> int:
@@ -537,78 +607,99 @@ class SimulationResult:
         out: IntArray = self.score.sum(axis=1)
         return out
 
-    def batter_samples(self, side: int, slot: int, stat: str | SimStat) -> FloatArray:
+    def family(self, stat: str | SimStat) -> FloatArray:
+        """Every player's ``stat`` at once, simulations last: ``(2, 10, n)`` for a batter
+        family (side, lineup index; 9 = the side's substitutes together), ``(2, 2, n)`` for a
+        pitcher family (side faced; 0 the starter, 1 the bullpen).  Computed once, cached,
+        read-only."""
         st = parse_sim_stat(stat)
-        c = self.batting[:, side, slot, :].astype(np.float64)
+        hit = self._cache.get(st)
+        if hit is not None:
+            return hit
+        out = self._family(st)
+        out.setflags(write=False)
+        self._cache[st] = out
+        return out
+
+    def _columns(self, role: str) -> npt.NDArray[np.int16]:
+        """The accumulators with columns first and simulations last (contiguous rows)."""
+        key = "_bat" if role == "batter" else "_pit"
+        got = self._cols.get(key)
+        if got is None:
+            src = self.batting if role == "batter" else self.pitching
+            got = np.ascontiguousarray(np.moveaxis(src, (0, 3), (3, 0)))
+            self._cols[key] = got
+        return got
+
+    def _family(self, st: SimStat) -> FloatArray:
         sc = self.scoring
-        hits = c[:, 0] + c[:, 1] + c[:, 2] + c[:, 3]
-        values: dict[SimStat, FloatArray] = {
-            SimStat.HITS: hits,
-            SimStat.SINGLES: c[:, 0],
-            SimStat.DOUBLES: c[:, 1],
-            SimStat.TRIPLES: c[:, 2],
-            SimStat.HOME_RUNS: c[:, 3],
-            SimStat.WALKS: c[:, 4],
-            SimStat.HIT_BY_PITCH: c[:, 5],
-            SimStat.BATTER_STRIKEOUTS: c[:, 6],
-            SimStat.RUNS: c[:, _R],
-            SimStat.RBIS: c[:, _RBI],
-            SimStat.PLATE_APPEARANCES: c[:, :8].sum(axis=1),
-        }
-        if st in values:
-            return values[st]
-        if st is SimStat.TOTAL_BASES:
-            out: FloatArray = c[:, 0] + 2 * c[:, 1] + 3 * c[:, 2] + 4 * c[:, 3]
-            return out
-        if st is SimStat.HITS_RUNS_RBIS:
-            return hits + c[:, _R] + c[:, _RBI]
-        if st is SimStat.HITTER_FANTASY_SCORE:
-            return (
-                sc.single * c[:, 0]
-                + sc.double * c[:, 1]
-                + sc.triple * c[:, 2]
-                + sc.home_run * c[:, 3]
-                + sc.run * c[:, _R]
-                + sc.rbi * c[:, _RBI]
-                + sc.walk * c[:, 4]
-                + sc.hit_by_pitch * c[:, 5]
-            )
-        raise PropGenerationError(f"stat {st.value!r} is not a batter stat")
+        if st in BATTER_SIM_STATS:
+            c = self._columns("batter")  # (10, 2, 10, n)
+            col: dict[SimStat, int] = {
+                SimStat.SINGLES: 0, SimStat.DOUBLES: 1, SimStat.TRIPLES: 2,
+                SimStat.HOME_RUNS: 3, SimStat.WALKS: 4, SimStat.HIT_BY_PITCH: 5,
+                SimStat.BATTER_STRIKEOUTS: 6, SimStat.RUNS: _R, SimStat.RBIS: _RBI,
+            }  # fmt: skip
+            if st in col:
+                return _as_float(c[col[st]])
+            weights: dict[SimStat, tuple[float, ...]] = {
+                SimStat.PLATE_APPEARANCES: (1, 1, 1, 1, 1, 1, 1, 1, 0, 0),
+                SimStat.HITS: (1, 1, 1, 1, 0, 0, 0, 0, 0, 0),
+                SimStat.TOTAL_BASES: (1, 2, 3, 4, 0, 0, 0, 0, 0, 0),
+                SimStat.HITS_RUNS_RBIS: (1, 1, 1, 1, 0, 0, 0, 0, 1, 1),
+                SimStat.HITTER_FANTASY_SCORE: (
+                    sc.single, sc.double, sc.triple, sc.home_run, sc.walk, sc.hit_by_pitch,
+                    0.0, 0.0, sc.run, sc.rbi,
+                ),
+            }  # fmt: skip
+            return _weighted(c, weights[st])
+        p = self._columns("pitcher")  # (11, 2, 2, n)
+        pcol: dict[SimStat, int] = {
+            SimStat.PITCHER_STRIKEOUTS: 6, SimStat.WALKS_ALLOWED: 4,
+            SimStat.HOME_RUNS_ALLOWED: 3, SimStat.PITCHER_OUTS: _OUTS,
+            SimStat.RUNS_ALLOWED: _RUNS, SimStat.EARNED_RUNS: _ER,
+        }  # fmt: skip
+        if st in pcol:
+            return _as_float(p[pcol[st]])
+        if st is SimStat.HITS_ALLOWED:
+            return _weighted(p, (1, 1, 1, 1))
+        if st is SimStat.BATTERS_FACED:
+            return _weighted(p, (1,) * 8)
+        er = p[_ER].astype(np.float64)
+        qs = _as_float((p[_OUTS] >= 18) & (er <= 3))
+        qs[:, 1] = 0.0  # the bullpen has no quality start
+        if st is SimStat.QUALITY_START:
+            return qs
+        win = np.zeros(p.shape[1:])
+        win[:, 0] = self.win.T
+        if st is SimStat.PITCHER_WIN:
+            return win
+        fantasy: FloatArray = (
+            sc.pitcher_out * p[_OUTS]
+            + sc.pitcher_strikeout * p[6]
+            + sc.pitcher_win * win
+            + sc.quality_start * qs
+            + sc.earned_run * er
+        )
+        return fantasy
+
+    def batter_samples(self, side: int, slot: int, stat: str | SimStat) -> FloatArray:
+        """Batter ``slot`` (0-8; 9 = the substitutes) of ``side``: ``stat`` per simulation."""
+        st = parse_sim_stat(stat)
+        if st not in BATTER_SIM_STATS:
+            raise PropGenerationError(f"stat {st.value!r} is not a batter stat")
+        out: FloatArray = self.family(st)[side, slot]
+        return out
 
     def pitcher_samples(
         self, side: int, stat: str | SimStat, *, bullpen: bool = False
     ) -> FloatArray:
         """Counts of the starter facing ``side`` (``bullpen=True``: the relievers together)."""
         st = parse_sim_stat(stat)
-        c = self.pitching[:, side, 1 if bullpen else 0, :].astype(np.float64)
-        sc = self.scoring
-        er = c[:, _ER]
-        qs = ((c[:, _OUTS] >= 18) & (er <= 3)).astype(np.float64)
-        win = self.win[:, side].astype(np.float64) if not bullpen else np.zeros(self.n)
-        values: dict[SimStat, FloatArray] = {
-            SimStat.PITCHER_STRIKEOUTS: c[:, 6],
-            SimStat.PITCHER_OUTS: c[:, _OUTS],
-            SimStat.HITS_ALLOWED: c[:, :4].sum(axis=1),
-            SimStat.WALKS_ALLOWED: c[:, 4],
-            SimStat.HOME_RUNS_ALLOWED: c[:, 3],
-            SimStat.RUNS_ALLOWED: c[:, _RUNS],
-            SimStat.EARNED_RUNS: er,
-            SimStat.BATTERS_FACED: c[:, :8].sum(axis=1),
-            SimStat.QUALITY_START: qs,
-            SimStat.PITCHER_WIN: win,
-        }
-        if st in values:
-            return values[st]
-        if st is SimStat.PITCHER_FANTASY_SCORE:
-            out: FloatArray = (
-                sc.pitcher_out * c[:, _OUTS]
-                + sc.pitcher_strikeout * c[:, 6]
-                + sc.pitcher_win * win
-                + sc.quality_start * qs
-                + sc.earned_run * er
-            )
-            return out
-        raise PropGenerationError(f"stat {st.value!r} is not a pitcher stat")
+        if st not in PITCHER_SIM_STATS:
+            raise PropGenerationError(f"stat {st.value!r} is not a pitcher stat")
+        out: FloatArray = self.family(st)[side, 1 if bullpen else 0]
+        return out
 
     def samples(self, player_id: int, stat: str | SimStat) -> FloatArray:
         """The player's ``stat`` in each simulation (batters by lineup, starters by id)."""
@@ -733,6 +824,7 @@ def simulate_games(
     state.sub_at = _draw_subs(games, g, rng)
     fin = _Final.empty(g.size + 1)  # the last row is scratch for finished games
     _run(games=games, st=state, fin=fin, table=table, rng=rng, max_innings=max_innings)
+    fin.finish()
     return _results(games, fin, n, scoring or FantasyScoring())
 
 
