@@ -46,5 +46,6 @@ run fake_upstream_capacity python benchmarks/fake_upstream_capacity.py --json
 run faults python benchmarks/faults.py --json
 run frames python benchmarks/frames.py --json
 run lookup python benchmarks/lookup.py --json
+run simulate python benchmarks/simulate.py --json
 run demo savantsdk demo --json
 echo "benchmarks: results in $out (commit $commit)" >&2
