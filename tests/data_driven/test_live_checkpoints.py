@@ -23,8 +23,8 @@ from savantsdk.props._live_eval import (
     checkpoints_of_game,
     naive_live,
     pregame_live,
-    so_far,
 )
+from savantsdk.props._live_state import so_far
 from savantsdk.props._slate import slate_from_statcast
 from savantsdk.sources import PlateAppearances, ingest_statcast
 

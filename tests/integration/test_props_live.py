@@ -10,7 +10,8 @@ import pytest
 
 from savantsdk import ApiKeys, AsyncClient, Client
 from savantsdk._clock import SimulatedWallClock
-from savantsdk.props._live import LivePropsUpdate, _so_far
+from savantsdk.props._live import LivePropsUpdate
+from savantsdk.props._live_state import so_far
 from savantsdk.testing import FakeUpstream, SimulatedLeague
 
 pytestmark = pytest.mark.anyio
@@ -63,7 +64,7 @@ async def test_open_lines_are_repriced_as_the_game_moves() -> None:
         assert len(u.props) > 0
         assert u.props.market_priced == len(u.props)  # market lines of the game, re-priced
         for p in u.props:
-            done = _so_far(u.state, p.stat, p.player_id)
+            done = so_far(u.state, p.stat, p.player_id)
             assert all(line.line >= done for line in p.lines)  # only open lines
             # what already happened is in the distribution: nothing below it is possible
             assert p.distribution.pmf[:done].sum() < 1e-6

@@ -45,7 +45,13 @@ from ..sources._live import live_updates
 from ._distributions import BATTER_STATS, PITCHER_STATS, Stat
 from ._engine import EngineResult, PlayerBlock, history_facts, run_engine
 from ._generate import PropSet, generate
-from ._live_state import LiveSnapshot, game_state, slate_game_from_feed, snapshot_from_feed
+from ._live_state import (
+    LiveSnapshot,
+    game_state,
+    slate_game_from_feed,
+    snapshot_from_feed,
+    so_far,
+)
 from ._markets import MarketLine
 from ._rates import RateModel, get_rate_model
 from ._sim_inputs import sim_games
@@ -107,34 +113,6 @@ class _Prepared:
     lines: tuple[MarketLine, ...]
     names: Mapping[int, str]
     data_through: dt.date | None
-
-
-def _so_far(snap: LiveSnapshot, stat: Stat, player: int) -> int:
-    """What ``player`` already has of ``stat`` (0 without a line)."""
-    if stat in PITCHER_STATS:
-        pl = snap.pitching.get(player)
-        if pl is None:
-            return 0
-        return {
-            Stat.PITCHER_STRIKEOUTS: pl.strikeouts,
-            Stat.PITCHER_OUTS: pl.outs,
-            Stat.HITS_ALLOWED: pl.hits,
-            Stat.WALKS_ALLOWED: pl.walks,
-            Stat.EARNED_RUNS: pl.earned_runs,
-        }[stat]
-    bl = snap.batting.get(player)
-    if bl is None:
-        return 0
-    hits = bl.singles + bl.doubles + bl.triples + bl.home_runs
-    return {
-        Stat.HITS: hits,
-        Stat.SINGLES: bl.singles,
-        Stat.TOTAL_BASES: bl.singles + 2 * bl.doubles + 3 * bl.triples + 4 * bl.home_runs,
-        Stat.HOME_RUNS: bl.home_runs,
-        Stat.WALKS: bl.walks,
-        Stat.BATTER_STRIKEOUTS: bl.strikeouts,
-        Stat.HITS_RUNS_RBIS: hits + bl.runs + bl.rbis,
-    }[stat]
 
 
 def _live_block(
@@ -200,7 +178,7 @@ def _price(
     closed = 0
     kept = []
     for p in props.props:
-        c = _so_far(snap, p.stat, p.player_id)
+        c = so_far(snap, p.stat, p.player_id)
         still = tuple(ln for ln in p.lines if c <= ln.line)
         closed += sum(max(1, len(ln.markets)) for ln in p.lines if c > ln.line)
         if still:

@@ -41,7 +41,7 @@ from ._arrays import FloatArray
 from ._backtest import BACKTEST_LINES, actual_counts, expected_calibration_error
 from ._distributions import Stat
 from ._engine import EngineResult, HistoryFacts, history_facts, run_engine
-from ._live_state import LiveSnapshot, game_state
+from ._live_state import LiveSnapshot, game_state, so_far
 from ._rates import FittedRates, RateModel, get_rate_model
 from ._sim_inputs import sim_games
 from ._sim_live import BatterLine, PitcherLine, simulate_from
@@ -61,7 +61,6 @@ __all__ = (
     "naive_live",
     "pregame_live",
     "runs_by_at_bat",
-    "so_far",
 )
 
 log = logging.getLogger("savantsdk")
@@ -82,29 +81,6 @@ LIVE_CHECKPOINTS: Final = (2, 3, 4, 5, 6, 7)
 _PITCHER: Final = frozenset({Stat.PITCHER_STRIKEOUTS, Stat.PITCHER_OUTS, Stat.HITS_ALLOWED})
 _TB: Final = np.array([1, 2, 3, 4, 0, 0, 0, 0, 0, 0], dtype=np.int64)  # by PAOutcome code
 _SUPPORT: Final = 41  # pmfs over 0..40
-
-
-def so_far(state: LiveSnapshot, stat: Stat, player: int) -> int:
-    """``player``'s count of ``stat`` in ``state`` (0 if he has no line): the batter families
-    from his batting line, the pitcher families from his pitching line."""
-    if stat in _PITCHER:
-        pl = state.pitching.get(player)
-        if pl is None:
-            return 0
-        return {
-            Stat.PITCHER_STRIKEOUTS: pl.strikeouts,
-            Stat.PITCHER_OUTS: pl.outs,
-            Stat.HITS_ALLOWED: pl.hits,
-        }[stat]
-    bl = state.batting.get(player)
-    if bl is None:
-        return 0
-    hits = bl.singles + bl.doubles + bl.triples + bl.home_runs
-    if stat is Stat.HITS:
-        return hits
-    if stat is Stat.TOTAL_BASES:
-        return bl.singles + 2 * bl.doubles + 3 * bl.triples + 4 * bl.home_runs
-    raise PropGenerationError(f"{stat.value} is not a live family")
 
 
 def checkpoints_of_game(

@@ -26,6 +26,7 @@ import attrs
 from ..exceptions import PropGenerationError
 from ..sources import GameFeed
 from ..sources._statsapi_models import BoxscoreTeam, StatLine
+from ._distributions import PITCHER_STATS, Stat
 from ._sim_live import BatterLine, GameState, PitcherLine
 from ._simulate import SimGame
 from ._slate import SlateGame
@@ -36,6 +37,7 @@ __all__ = (
     "game_state",
     "slate_game_from_feed",
     "snapshot_from_feed",
+    "so_far",
 )
 
 #: ``detailedState`` values after which a game will not go on today (the live props end).
@@ -340,3 +342,32 @@ def game_state(snapshot: LiveSnapshot, game: SimGame) -> GameState:
         batting={p: ln for p, ln in snapshot.batting.items() if p in starting},
         removed=snapshot.removed,
     )
+
+
+def so_far(snap: LiveSnapshot, stat: Stat, player: int) -> int:
+    """What ``player`` already has of ``stat`` in ``snap`` (0 without a line): batter
+    families from his batting line, pitcher families from his pitching line."""
+    if stat in PITCHER_STATS:
+        pl = snap.pitching.get(player)
+        if pl is None:
+            return 0
+        return {
+            Stat.PITCHER_STRIKEOUTS: pl.strikeouts,
+            Stat.PITCHER_OUTS: pl.outs,
+            Stat.HITS_ALLOWED: pl.hits,
+            Stat.WALKS_ALLOWED: pl.walks,
+            Stat.EARNED_RUNS: pl.earned_runs,
+        }[stat]
+    bl = snap.batting.get(player)
+    if bl is None:
+        return 0
+    hits = bl.singles + bl.doubles + bl.triples + bl.home_runs
+    return {
+        Stat.HITS: hits,
+        Stat.SINGLES: bl.singles,
+        Stat.TOTAL_BASES: bl.singles + 2 * bl.doubles + 3 * bl.triples + 4 * bl.home_runs,
+        Stat.HOME_RUNS: bl.home_runs,
+        Stat.WALKS: bl.walks,
+        Stat.BATTER_STRIKEOUTS: bl.strikeouts,
+        Stat.HITS_RUNS_RBIS: hits + bl.runs + bl.rbis,
+    }[stat]
