@@ -47,6 +47,21 @@ to the worker, unchanged: a value over 32 KiB, an expired or corrupt entry (dele
 quarantined there), any SQLite error (busy, locked, malformed, closed), several keys.  No
 value is kept in process: each read is its own SQLite read transaction, so another process's
 write, overwrite or delete is seen by the next get (WAL readers see the latest commit).
+
+Writes on the loop: a one-key set of a value of at most ``INLINE_MAX_BYTES`` is first tried
+on the calling thread through a third connection (``busy_timeout`` 0, ``synchronous=NORMAL``
+so a WAL commit does not fsync, ``wal_autocheckpoint`` 0 so it never checkpoints: the worker
+runs a passive checkpoint every 256 such sets, and its own commits checkpoint as before), and
+only while the worker's lock is free (taken without waiting, so the worker and the loop never
+write at once in this process) and no maintenance is due: not the periodic reap (every 1,000th
+write), not the counters flush, at most 32 pending access times (written in the same
+transaction), and the cached total plus this entry within the budget.  The transaction is
+``BEGIN IMMEDIATE`` (raises at once if another process holds the write lock), one UPSERT (its
+triggers keep the totals and drop old tags) with the CRC-32, the tags, a read of the running
+total (over the budget: rolled back, and the worker writes it and evicts), the pending access
+times and ``COMMIT``: tens of microseconds with no fsync.  Anything else, and any SQLite error
+(busy, locked, read-only, full: rolled back), goes to the worker, unchanged, which is also
+where an unwritable directory degrades the cache to memory.
 """
 
 from __future__ import annotations
