@@ -47,6 +47,21 @@ to the worker, unchanged: a value over 32 KiB, an expired or corrupt entry (dele
 quarantined there), any SQLite error (busy, locked, malformed, closed), several keys.  No
 value is kept in process: each read is its own SQLite read transaction, so another process's
 write, overwrite or delete is seen by the next get (WAL readers see the latest commit).
+
+Writes on the loop: a one-key set of a value of at most ``INLINE_MAX_BYTES`` is first tried
+on the calling thread through a third connection (``busy_timeout`` 0, ``synchronous=NORMAL``
+so a WAL commit does not fsync, ``wal_autocheckpoint`` 0 so it never checkpoints: the worker
+runs a passive checkpoint every 256 such sets, and its own commits checkpoint as before), and
+only while the worker's lock is free (taken without waiting, so the worker and the loop never
+write at once in this process) and no maintenance is due: not the periodic reap (every 1,000th
+write), not the counters flush, at most 32 pending access times (written in the same
+transaction), and the cached total plus this entry within the budget.  The transaction is
+``BEGIN IMMEDIATE`` (raises at once if another process holds the write lock), one UPSERT (its
+triggers keep the totals and drop old tags) with the CRC-32, the tags, a read of the running
+total (over the budget: rolled back, and the worker writes it and evicts), the pending access
+times and ``COMMIT``: tens of microseconds with no fsync.  Anything else, and any SQLite error
+(busy, locked, read-only, full: rolled back), goes to the worker, unchanged, which is also
+where an unwritable directory degrades the cache to memory.
 """
 
 from __future__ import annotations
@@ -70,6 +85,7 @@ from ._disk_support import (
     EVICT,
     GET_INLINE,
     GET_ONE,
+    INLINE_MAX_BYTES,
     SCHEMA,
     UPSERT,
     DegradeError,
@@ -110,6 +126,8 @@ _COUNTER_FLUSH_S: Final = 30.0
 _REAP_EVERY: Final = 1000
 _BATCH: Final = 500  # keys per IN (...) list
 _FALLBACK_MAX_BYTES: Final = 256 * 1024**2
+_INLINE_TOUCHES: Final = 32  # access times a set on the loop may write with its own row
+_CHECKPOINT_EVERY: Final = 256  # sets on the loop between two checkpoints on the worker
 
 
 class _OffLoop:
@@ -165,6 +183,11 @@ class DiskCache(BackendContext):
         self._reader: sqlite3.Cursor | None = None
         self._reader_pid = 0
         self._reader_lock = threading.Lock()
+        # the loop's write connection (small sets, module doc "Writes on the loop"); opened
+        # by the worker, used only while holding the worker's lock
+        self._writer: sqlite3.Connection | None = None
+        self._writer_pid = 0
+        self._inline_writes = 0
         # guards _touched, _counts and the hit/miss metrics (loop thread and worker)
         self._stats_lock = threading.Lock()
         self._fallback: MemoryCache | None = None
@@ -225,6 +248,7 @@ class DiskCache(BackendContext):
         self._conn_pid = os.getpid()
         self._refresh_totals(conn)
         self._open_reader()
+        self._open_writer()
         return conn
 
     def _open_reader(self) -> None:
@@ -245,6 +269,34 @@ class DiskCache(BackendContext):
             return
         self._reader_pid = os.getpid()
         self._reader = reader.cursor()  # one cursor, reused: cheaper than execute's new one
+
+    def _open_writer(self) -> None:
+        """The write connection the event loop uses for small sets (worker thread, holding
+        the worker's lock): ``busy_timeout`` 0 (another process's write lock sends the set
+        to the worker) and no automatic checkpoint (the worker's connection checkpoints)."""
+        self._close_writer()
+        try:
+            writer = sqlite3.connect(
+                self._path, timeout=0, isolation_level=None, check_same_thread=False
+            )
+        except (sqlite3.Error, OSError):
+            return  # every set goes through the worker, as before
+        try:
+            writer.execute("PRAGMA busy_timeout = 0")
+            writer.execute("PRAGMA synchronous = NORMAL")  # WAL: a commit does not fsync
+            writer.execute("PRAGMA wal_autocheckpoint = 0")
+        except sqlite3.Error:
+            writer.close()
+            return
+        self._writer_pid = os.getpid()
+        self._writer = writer
+
+    def _close_writer(self) -> None:
+        # the worker's lock is held (every caller runs in the worker): the loop is not in it
+        writer, self._writer = self._writer, None
+        if writer is not None and self._writer_pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                writer.close()
 
     def _close_reader(self) -> None:
         with self._reader_lock:  # the loop holds it for one SELECT at most
@@ -277,6 +329,7 @@ class DiskCache(BackendContext):
                 self._conn.close()
             self._conn = None
         self._close_reader()
+        self._close_writer()
         stamp = time.strftime("%Y%m%dT%H%M%S")
         for suffix in ("", "-wal", "-shm"):
             src = Path(f"{self._path}{suffix}")
@@ -539,6 +592,8 @@ class DiskCache(BackendContext):
         if not items:
             return
         if self._fallback is None and not self._closed:
+            if len(items) == 1 and self._set_inline(items, ttl_s, tags):
+                return
             done = await self._call(
                 self._set_sync, dict(items), ttl_s, tuple(dict.fromkeys(tags)), write=True
             )
@@ -547,6 +602,74 @@ class DiskCache(BackendContext):
         if self._fallback is not None:
             await self._fallback.set_many(items, ttl_s=ttl_s, tags=tags)
             self._metrics.sets += len(items)
+
+    def _set_inline(
+        self, items: Mapping[str, bytes], ttl_s: float | None, tags: Iterable[str]
+    ) -> bool:
+        """One small set written on the calling (event loop) thread; False when the worker
+        must write it: no loop connection yet, a value over ``INLINE_MAX_BYTES``, a TTL <= 0,
+        maintenance due (the periodic reap, the counters, more than ``_INLINE_TOUCHES``
+        access times), the worker busy, any SQLite error (busy, locked, read-only, full), or
+        a write that would take the file past its budget (rolled back; the worker evicts)."""
+        writer = self._writer
+        if writer is None or self._writer_pid != os.getpid():
+            return False
+        ((key, value),) = items.items()
+        if len(value) > INLINE_MAX_BYTES or (ttl_s is not None and ttl_s <= 0):
+            return False
+        size = len(value) + len(key.encode())
+        if (
+            (self._writes + 1) % _REAP_EVERY == 1
+            or self._bytes + size > self._max_bytes
+            or len(self._touched) > _INLINE_TOUCHES
+            or (self._counts and time.monotonic() - self._counts_flushed_at >= _COUNTER_FLUSH_S)
+        ):
+            return False
+        lock = self._worker.lock
+        if not lock.acquire(blocking=False):
+            return False  # the worker is running something: queue behind it
+        try:
+            if self._writer is not writer:
+                return False  # closed or reopened meanwhile
+            now = self._clock.time()
+            expires_at = None if ttl_s is None else now + ttl_s
+            row = (key, value, size, zlib.crc32(value), expires_at, now, now, data_class(key))
+            try:
+                writer.execute("BEGIN IMMEDIATE")
+                writer.execute(UPSERT, row)
+                wanted = tuple(dict.fromkeys(tags))
+                if wanted:
+                    writer.executemany(
+                        "INSERT OR IGNORE INTO tags (tag, key) VALUES (?, ?)",
+                        [(t, key) for t in wanted],
+                    )
+                total = writer.execute("SELECT value FROM meta WHERE name = 'bytes'").fetchone()
+                if total is None or int(total[0]) > self._max_bytes:
+                    writer.execute("ROLLBACK")
+                    return False  # over budget: the worker writes it and evicts
+                self._flush_touches(writer)
+                self._refresh_totals(writer)
+                writer.execute("COMMIT")
+            except sqlite3.Error:
+                if writer.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        writer.execute("ROLLBACK")
+                return False
+            self._writes += 1
+            self._inline_writes += 1
+            self._metrics.sets += 1
+        finally:
+            lock.release()
+        if self._inline_writes % _CHECKPOINT_EVERY == 0:
+            self._worker.submit(self._checkpoint_sync)
+        return True
+
+    def _checkpoint_sync(self) -> None:
+        """Copy the WAL back into the file on the worker (the loop's connection never does)."""
+        conn = self._conn
+        if conn is not None and self._conn_pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _set_sync(
         self, items: dict[str, bytes], ttl_s: float | None, tags: tuple[str, ...]
@@ -753,6 +876,7 @@ class DiskCache(BackendContext):
 
     def _close_sync(self) -> None:
         self._close_reader()
+        self._close_writer()
         conn, self._conn = self._conn, None
         if conn is None:
             return
