@@ -132,3 +132,33 @@ def test_demo_live_shows_one_game_moving(capsys: pytest.CaptureFixture[str]) -> 
     assert out["watched"]
     assert all(len(w["p_over"]) == 3 for w in out["watched"])
     assert out["latency_ms_p50"] > 0
+
+
+def test_a_doubleheaders_other_game_lines_are_not_this_games() -> None:
+    from savantsdk.props import MarketLine, Stat
+    from savantsdk.props._live import _game_lines
+    from savantsdk.props._slate import SlateGame
+
+    start = dt.datetime(2024, 6, 1, 17, 5, tzinfo=dt.UTC)
+    game = SlateGame(
+        game_pk=1, home_team="NYY", away_team="BOS", home_lineup=(), away_lineup=(),
+        home_starter=10, away_starter=20, start_time=start,
+    )  # fmt: skip
+
+    def line(team: str | None, hours: float | None) -> MarketLine:
+        when = None if hours is None else start + dt.timedelta(hours=hours)
+        return MarketLine(
+            player_name="A", stat=Stat.HITS, line=0.5, source="prizepicks", team=team,
+            start_time=when,
+        )  # fmt: skip
+
+    kept = _game_lines(
+        [line("NYY", 0), line("NYY", 0.5), line("NYY", 5), line("TB", 0), line(None, None)],
+        game,
+    )
+    # the same game's lines (start time known or not) stay; game 2 (5 h later) and TB go
+    assert [(ml.team, ml.start_time) for ml in kept] == [
+        ("NYY", start),
+        ("NYY", start + dt.timedelta(hours=0.5)),
+        (None, None),
+    ]

@@ -73,6 +73,8 @@ __all__ = ("DEFAULT_STALE_AFTER_S", "LivePropsUpdate", "live_props")
 
 log = logging.getLogger("savantsdk")
 
+#: Start times closer than this are the same game (a doubleheader's games are hours apart).
+_SAME_START: Final = dt.timedelta(hours=2)
 #: Seconds without a feed change, while the game is on, after which live props are stale.
 DEFAULT_STALE_AFTER_S: Final = 90.0
 
@@ -187,14 +189,23 @@ def _price(
     return props, closed
 
 
+def _team(code: str) -> str:
+    return canonical_team(code) or code
+
+
 def _game_lines(lines: Sequence[MarketLine], game: SlateGame) -> tuple[MarketLine, ...]:
-    teams = {
-        canonical_team(game.home_team) or game.home_team,
-        canonical_team(game.away_team) or game.away_team,
-    }
-    return tuple(
-        ml for ml in lines if ml.team is None or (canonical_team(ml.team) or ml.team) in teams
-    )
+    """The day's lines that can be this game's: its teams (or no team given), and, when both
+    start times are known, within :data:`_SAME_START` of its start (a doubleheader's other
+    game has the same players: its lines must not be priced on this game's simulation)."""
+    teams = {_team(game.home_team), _team(game.away_team)}
+    start = game.start_time
+
+    def ours(ml: MarketLine) -> bool:
+        if ml.team is not None and _team(ml.team) not in teams:
+            return False
+        return start is None or ml.start_time is None or abs(ml.start_time - start) <= _SAME_START
+
+    return tuple(ml for ml in lines if ours(ml))
 
 
 async def _prepare(

@@ -39,7 +39,7 @@ from ..sources import PAOutcome, PlateAppearances
 from ..typing import DateLike
 from ._arrays import FloatArray
 from ._backtest import BACKTEST_LINES, actual_counts, expected_calibration_error
-from ._distributions import Stat
+from ._distributions import PITCHER_STATS, Stat
 from ._engine import EngineResult, HistoryFacts, history_facts, run_engine
 from ._live_state import LiveSnapshot, game_state, so_far
 from ._rates import FittedRates, RateModel, get_rate_model
@@ -78,8 +78,6 @@ LIVE_FAMILIES: Final = (
 DEFAULT_TAIL_WEIGHT: Final = 0.01
 #: Checkpoints: the start of these innings (top half, nobody out, bases empty).
 LIVE_CHECKPOINTS: Final = (2, 3, 4, 5, 6, 7)
-_PITCHER: Final = frozenset({Stat.PITCHER_STRIKEOUTS, Stat.PITCHER_OUTS, Stat.HITS_ALLOWED})
-_TB: Final = np.array([1, 2, 3, 4, 0, 0, 0, 0, 0, 0], dtype=np.int64)  # by PAOutcome code
 _SUPPORT: Final = 41  # pmfs over 0..40
 
 
@@ -366,7 +364,7 @@ def _scored_players(cp: LiveSnapshot, game: SlateGame) -> dict[Stat, list[int]]:
         s for side, s in ((0, game.away_starter), (1, game.home_starter)) if cp.pitcher[side] == s
     ]
     batters = [b for b in (*game.away_lineup, *game.home_lineup) if b not in cp.removed and b > 0]
-    return {stat: list(pitchers if stat in _PITCHER else batters) for stat in LIVE_FAMILIES}
+    return {stat: list(pitchers if stat in PITCHER_STATS else batters) for stat in LIVE_FAMILIES}
 
 
 @attrs.define
@@ -411,7 +409,7 @@ class LiveBacktestReport:
 def _pregame_pmfs(res: EngineResult) -> dict[Stat, dict[tuple[int, int], FloatArray]]:
     out: dict[Stat, dict[tuple[int, int], FloatArray]] = {}
     for stat in LIVE_FAMILIES:
-        block = res.pitchers if stat in _PITCHER else res.batters
+        block = res.pitchers if stat in PITCHER_STATS else res.batters
         pmf = block.pmfs[stat]
         out[stat] = {
             (int(g), int(p)): pmf[i]
